@@ -1,0 +1,1 @@
+"""Agent Gateway adapter: LLMClient on litellm (imported lazily)."""

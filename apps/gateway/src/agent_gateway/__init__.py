@@ -1,0 +1,1 @@
+"""Agent Gateway: serve LLM agents as a production HTTP API."""

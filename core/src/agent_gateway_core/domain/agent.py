@@ -1,0 +1,139 @@
+"""Agent definitions as declared in ``agents/<id>/AGENT.md`` (frontmatter + body)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExecutionMode(StrEnum):
+    SYNC = "sync"
+    ASYNC = "async"
+
+
+class AgentScope(StrEnum):
+    GLOBAL = "global"
+    PERSONAL = "personal"
+
+
+class ModelConfig(BaseModel):
+    """Which model an agent uses. ``name`` is a litellm model string (``openai/gpt-4o-mini``)."""
+
+    model_config = _STRICT
+
+    name: str | None = None
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    max_tokens: int | None = Field(default=None, gt=0)
+    fallback: tuple[str, ...] = ()
+    api_base: str | None = None
+    client: str | None = None  # which LLMClient to use when several are registered
+
+    @field_validator("fallback", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return (value,)
+        return value
+
+
+class MemoryConfig(BaseModel):
+    model_config = _STRICT
+
+    enabled: bool = False
+    auto_extract: bool = False
+    max_injected_chars: int = Field(default=4000, gt=0)
+    max_memory_md_lines: int = Field(default=200, gt=0)
+
+
+class ScheduleSpec(BaseModel):
+    """A cron schedule declared in AGENT.md."""
+
+    model_config = _STRICT
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    cron: str
+    message: str
+    instructions: str | None = None
+    input: dict[str, Any] = Field(default_factory=dict)
+    timezone: str = "UTC"
+    enabled: bool = True
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"cron expression must have 5 fields, got {value!r}")
+        return value
+
+
+class NotificationTarget(BaseModel):
+    model_config = _STRICT
+
+    channel: str  # "slack", "webhook", or a custom backend's name
+    target: str = ""  # Slack channel, webhook endpoint name, ...
+
+
+class NotificationConfig(BaseModel):
+    model_config = _STRICT
+
+    on_complete: tuple[NotificationTarget, ...] = ()
+    on_error: tuple[NotificationTarget, ...] = ()
+    on_timeout: tuple[NotificationTarget, ...] = ()
+
+
+class ContextFile(BaseModel):
+    """A markdown file from ``agents/<id>/context/`` appended to the system prompt."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    content: str
+
+
+class Guardrails(BaseModel):
+    """Limits that stop a runaway execution."""
+
+    model_config = _STRICT
+
+    max_iterations: int = Field(default=10, gt=0)
+    max_tool_calls: int = Field(default=20, gt=0)
+    timeout_seconds: float = Field(default=300.0, gt=0)
+    tool_timeout_seconds: float = Field(default=60.0, gt=0)
+
+
+class AgentDefinition(BaseModel):
+    """A fully parsed agent. ``id`` is its directory name; ``prompt`` the AGENT.md body."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    id: str
+    prompt: str = ""
+    path: str | None = None
+    description: str = ""
+    display_name: str | None = None
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
+    skills: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    memory: MemoryConfig = Field(default_factory=MemoryConfig)
+    retrievers: tuple[str, ...] = ()
+    mcp_servers: tuple[str, ...] = ()
+    execution_mode: ExecutionMode = ExecutionMode.SYNC
+    schedules: tuple[ScheduleSpec, ...] = ()
+    notifications: NotificationConfig = Field(default_factory=NotificationConfig)
+    input_schema: dict[str, Any] | None = None
+    output_schema: dict[str, Any] | None = None
+    scope: AgentScope = AgentScope.GLOBAL
+    setup_schema: dict[str, Any] | None = None
+    delegates_to: tuple[str, ...] = ()
+    guardrails: Guardrails | None = None  # None: the workspace default
+    context_files: tuple[ContextFile, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.id

@@ -1,0 +1,343 @@
+"""The one error tree of Agent Gateway.
+
+Every error the framework raises on purpose derives from :class:`AgentGatewayError`. Adapters
+translate driver errors into these at their boundary (``raise ... from exc``); only the HTTP app
+maps them to status codes. Where the public API promises a built-in exception (``ValueError``
+for an unknown agent, ``RuntimeError`` for configuring after start), the domain error also
+subclasses it, so both ``except`` forms work::
+
+    AgentGatewayError
+    ├── ConfigError
+    │   ├── WorkspaceError                 one or more problems in workspace files (all listed)
+    │   ├── AlreadyStartedError            (also RuntimeError) configuring after start
+    │   └── MissingExtraError              (also ImportError) an optional adapter isn't installed
+    ├── NotFoundError                      (also LookupError)
+    │   ├── AgentNotFoundError             (also ValueError)
+    │   ├── ExecutionNotFoundError
+    │   ├── SessionNotFoundError
+    │   ├── ScheduleNotFoundError
+    │   └── ToolNotFoundError
+    ├── AgentDisabledError
+    ├── InputValidationError               (also ValueError) input fails the agent's input_schema
+    ├── OutputValidationError              model output fails the output_schema
+    ├── ScheduleValidationError            (also ValueError)
+    ├── ConflictError
+    │   ├── ScheduleConflictError
+    │   ├── DuplicateError                 a store already holds this id
+    │   └── InvalidTransitionError         an execution state change the state machine forbids
+    ├── ExecutionError                     an execution did not complete normally
+    │   ├── ExecutionCancelledError
+    │   ├── ExecutionTimeoutError
+    │   └── GuardrailError                 max iterations / max tool calls exceeded
+    ├── ToolError
+    │   ├── ToolExecutionError             a handler raised
+    │   ├── ToolTimeoutError
+    │   └── ToolArgumentsError             arguments fail the tool's parameter schema
+    ├── LLMError                           the model provider failed
+    │   ├── LLMRateLimitError              429 (retry_after set when the provider said)
+    │   ├── LLMTimeoutError
+    │   ├── LLMConnectionError
+    │   ├── LLMAuthenticationError         401/403: wrong or missing key
+    │   ├── LLMBadRequestError             400/404/422: the request itself is wrong
+    │   └── LLMServiceError                5xx and other provider faults
+    ├── BackendUnavailableError            a store, queue or broker is down or timed out
+    ├── AuthenticationError                credentials missing or invalid
+    ├── AuthorizationError                 valid credentials lacking a scope
+    ├── NotificationDeliveryError
+    └── SecretDecryptionError              ciphertext tampered with or wrong key
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class AgentGatewayError(Exception):
+    """Root of every error Agent Gateway raises on purpose."""
+
+    code: str = "agent_gateway_error"
+
+
+# ------------------------------------------------------------------ configuration
+
+
+class ConfigError(AgentGatewayError):
+    """Invalid or missing configuration."""
+
+    code = "config_error"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceProblem:
+    """One problem in one workspace file: which file, which field, what is wrong."""
+
+    path: str
+    message: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}: {self.field}" if self.field else self.path
+        return f"{where}: {self.message}"
+
+
+class WorkspaceError(ConfigError):
+    """The workspace has problems; ``problems`` lists every one of them, not only the first."""
+
+    code = "workspace_error"
+
+    def __init__(self, problems: Sequence[WorkspaceProblem]) -> None:
+        self.problems: tuple[WorkspaceProblem, ...] = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"workspace has {len(self.problems)} problem(s):\n{lines}")
+
+
+class AlreadyStartedError(ConfigError, RuntimeError):
+    """A configuration method was called after the gateway or runtime started."""
+
+    code = "already_started"
+
+
+class MissingExtraError(ConfigError, ImportError):
+    """An optional adapter is not installed; the message holds the exact install line."""
+
+    code = "missing_extra"
+
+    def __init__(self, feature: str, extra: str, package: str = "agents-gateway") -> None:
+        self.feature = feature
+        self.extra = extra
+        super().__init__(f"{feature} requires an extra: pip install '{package}[{extra}]'")
+
+
+# ------------------------------------------------------------------ lookups
+
+
+class NotFoundError(AgentGatewayError, LookupError):
+    """A named item does not exist."""
+
+    code = "not_found"
+
+
+class AgentNotFoundError(NotFoundError, ValueError):
+    code = "agent_not_found"
+
+    def __init__(self, agent_id: str) -> None:
+        self.agent_id = agent_id
+        super().__init__(f"agent not found: {agent_id!r}")
+
+
+class ExecutionNotFoundError(NotFoundError):
+    code = "execution_not_found"
+
+    def __init__(self, execution_id: str) -> None:
+        self.execution_id = execution_id
+        super().__init__(f"execution not found: {execution_id!r}")
+
+
+class SessionNotFoundError(NotFoundError):
+    code = "session_not_found"
+
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+        super().__init__(f"session not found or expired: {session_id!r}")
+
+
+class ScheduleNotFoundError(NotFoundError):
+    code = "schedule_not_found"
+
+    def __init__(self, schedule_id: str) -> None:
+        self.schedule_id = schedule_id
+        super().__init__(f"schedule not found: {schedule_id!r}")
+
+
+class ToolNotFoundError(NotFoundError):
+    code = "tool_not_found"
+
+    def __init__(self, tool_name: str) -> None:
+        self.tool_name = tool_name
+        super().__init__(f"tool not found: {tool_name!r}")
+
+
+class AgentDisabledError(AgentGatewayError):
+    code = "agent_disabled"
+
+    def __init__(self, agent_id: str) -> None:
+        self.agent_id = agent_id
+        super().__init__(f"agent is disabled: {agent_id!r}")
+
+
+# ------------------------------------------------------------------ validation
+
+
+class InputValidationError(AgentGatewayError, ValueError):
+    """Input does not match the agent's input schema; ``errors`` holds one line per problem."""
+
+    code = "input_validation_error"
+
+    def __init__(self, message: str, errors: Sequence[str] = ()) -> None:
+        self.errors: list[str] = list(errors)
+        super().__init__(message)
+
+
+class OutputValidationError(AgentGatewayError):
+    """The model's final answer does not match the declared output schema."""
+
+    code = "output_validation_error"
+
+    def __init__(self, message: str, errors: Sequence[str] = (), raw_text: str = "") -> None:
+        self.errors: list[str] = list(errors)
+        self.raw_text = raw_text
+        super().__init__(message)
+
+
+class ScheduleValidationError(AgentGatewayError, ValueError):
+    code = "schedule_validation_error"
+
+
+# ------------------------------------------------------------------ conflicts
+
+
+class ConflictError(AgentGatewayError):
+    code = "conflict"
+
+
+class ScheduleConflictError(ConflictError):
+    code = "schedule_conflict"
+
+
+class DuplicateError(ConflictError):
+    code = "duplicate"
+
+
+class InvalidTransitionError(ConflictError):
+    code = "invalid_transition"
+
+
+# ------------------------------------------------------------------ executions
+
+
+class ExecutionError(AgentGatewayError):
+    """An execution did not complete normally."""
+
+    code = "execution_error"
+
+    def __init__(self, message: str, execution_id: str | None = None) -> None:
+        self.execution_id = execution_id
+        super().__init__(message)
+
+
+class ExecutionCancelledError(ExecutionError):
+    code = "execution_cancelled"
+
+
+class ExecutionTimeoutError(ExecutionError):
+    code = "execution_timeout"
+
+
+class GuardrailError(ExecutionError):
+    """A guardrail stopped the execution; ``reason`` is e.g. ``max_iterations``."""
+
+    code = "guardrail_triggered"
+
+    def __init__(self, reason: str, execution_id: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(f"guardrail triggered: {reason}", execution_id)
+
+
+# ------------------------------------------------------------------ tools
+
+
+class ToolError(AgentGatewayError):
+    code = "tool_error"
+
+    def __init__(self, message: str, tool_name: str) -> None:
+        self.tool_name = tool_name
+        super().__init__(message)
+
+
+class ToolExecutionError(ToolError):
+    code = "tool_execution_error"
+
+
+class ToolTimeoutError(ToolError):
+    code = "tool_timeout"
+
+
+class ToolArgumentsError(ToolError):
+    code = "tool_arguments_error"
+
+
+# ------------------------------------------------------------------ model provider
+
+
+class LLMError(AgentGatewayError):
+    """The model provider failed. ``retryable`` tells whether trying again may help."""
+
+    code = "llm_error"
+    retryable = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        status_code: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.model = model
+        self.status_code = status_code
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class LLMRateLimitError(LLMError):
+    code = "llm_rate_limited"
+    retryable = True
+
+
+class LLMTimeoutError(LLMError):
+    code = "llm_timeout"
+    retryable = True
+
+
+class LLMConnectionError(LLMError):
+    code = "llm_connection_error"
+    retryable = True
+
+
+class LLMAuthenticationError(LLMError):
+    code = "llm_authentication_error"
+
+
+class LLMBadRequestError(LLMError):
+    code = "llm_bad_request"
+
+
+class LLMServiceError(LLMError):
+    code = "llm_service_error"
+    retryable = True
+
+
+# ------------------------------------------------------------------ infrastructure & security
+
+
+class BackendUnavailableError(AgentGatewayError):
+    """A store, queue or broker is down or too slow; the message names the backend and cause."""
+
+    code = "backend_unavailable"
+
+
+class AuthenticationError(AgentGatewayError):
+    code = "authentication_error"
+
+
+class AuthorizationError(AgentGatewayError):
+    code = "authorization_error"
+
+
+class NotificationDeliveryError(AgentGatewayError):
+    code = "notification_delivery_error"
+
+
+class SecretDecryptionError(AgentGatewayError):
+    code = "secret_decryption_error"

@@ -1,0 +1,1 @@
+"""Contract suites, a scripted LLM and a fake OpenAI-compatible server for Agent Gateway."""
