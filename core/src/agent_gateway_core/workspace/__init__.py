@@ -1,0 +1,1 @@
+"""Workspace: gateway.yaml, agents/*/AGENT.md, skills/*/SKILL.md, tools/*/TOOL.md + handler.py."""
