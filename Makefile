@@ -47,3 +47,11 @@ all: format lint test ## format, lint, test
 .PHONY: clean
 clean: ## Remove caches and the virtualenv
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+
+.PHONY: docs
+docs: uv ## Build the documentation site into site/ (strict: broken links fail)
+	$(UV) run --frozen --group docs mkdocs build --strict --quiet
+
+.PHONY: docs-serve
+docs-serve: uv ## Serve the documentation with live reload on 127.0.0.1:8000
+	$(UV) run --frozen --group docs mkdocs serve

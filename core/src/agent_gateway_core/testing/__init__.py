@@ -1,2 +1,55 @@
 """In-memory fakes for every port. Each passes its port's contract suite in agent-gateway-testing,
 so it is a legitimate stand-in in any test."""
+
+from agent_gateway_core.testing.auth import FixedIdentityAuthProvider, StaticTokenAuthProvider
+from agent_gateway_core.testing.clock import ManualClock
+from agent_gateway_core.testing.memory_manager import InMemoryMemoryManager
+from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
+from agent_gateway_core.testing.memory_queue import InMemoryExecutionQueue
+from agent_gateway_core.testing.memory_stores import (
+    InMemoryConversationStore,
+    InMemoryExecutionStore,
+    InMemoryIdempotencyStore,
+    InMemoryMcpServerStore,
+    InMemoryNotificationLogStore,
+    InMemoryScheduleStore,
+    InMemoryUserConfigStore,
+)
+from agent_gateway_core.testing.notifications import RecordingNotificationBackend
+from agent_gateway_core.testing.retriever import StaticRetriever
+from agent_gateway_core.testing.schedule_lock import InMemoryScheduleLock
+from agent_gateway_core.testing.scripted_llm import (
+    ScriptedLLM,
+    ScriptedReply,
+    ScriptedToolCall,
+    reply,
+    tool_call,
+)
+from agent_gateway_core.testing.secret_box import HmacSecretBox
+from agent_gateway_core.testing.tool_provider import StaticToolProvider
+
+__all__ = [
+    "FixedIdentityAuthProvider",
+    "HmacSecretBox",
+    "InMemoryConversationStore",
+    "InMemoryExecutionQueue",
+    "InMemoryExecutionStore",
+    "InMemoryIdempotencyStore",
+    "InMemoryMcpServerStore",
+    "InMemoryMemoryManager",
+    "InMemoryNotificationLogStore",
+    "InMemoryPersistence",
+    "InMemoryScheduleLock",
+    "InMemoryScheduleStore",
+    "InMemoryUserConfigStore",
+    "ManualClock",
+    "RecordingNotificationBackend",
+    "ScriptedLLM",
+    "ScriptedReply",
+    "ScriptedToolCall",
+    "StaticRetriever",
+    "StaticTokenAuthProvider",
+    "StaticToolProvider",
+    "reply",
+    "tool_call",
+]

@@ -1,0 +1,418 @@
+"""Contract of ExecutionStore: records, the state machine, queries and event logs."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+
+from agent_gateway_core.domain.events import EventType, NewEvent
+from agent_gateway_core.domain.execution import (
+    ALLOWED_TRANSITIONS,
+    ExecutionStatus,
+    StopReason,
+)
+from agent_gateway_core.domain.usage import Usage
+from agent_gateway_core.errors import (
+    DuplicateError,
+    ExecutionNotFoundError,
+    InvalidTransitionError,
+)
+from agent_gateway_core.ports.persistence import (
+    ExecutionQuery,
+    ExecutionUpdate,
+    PersistenceBackend,
+)
+from agent_gateway_testing.contracts.persistence.base import PersistenceFixture
+from agent_gateway_testing.contracts.persistence.records import at, execution
+
+_ALL_PAIRS = list(itertools.product(ExecutionStatus, ExecutionStatus))
+
+
+def _event(n: int) -> NewEvent:
+    return NewEvent(type=EventType.MODEL_DELTA, at=at(n), data={"n": n})
+
+
+class ExecutionStoreContract(PersistenceFixture):
+    """Every sentence of the ExecutionStore docstring, against ``persistence.executions``."""
+
+    # ------------------------------------------------------------------ create / get
+
+    async def test_execution_create_then_get_returns_the_record(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(user_id="u1", session_id="sess_000000000001", usage=Usage())
+        await persistence.executions.create(record)
+        assert await persistence.executions.get(record.id) == record
+
+    async def test_execution_get_unknown_returns_none(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        assert await persistence.executions.get("no-such-execution") is None
+
+    async def test_execution_create_duplicate_id_raises_and_keeps_the_first(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        first = execution(message="first")
+        await persistence.executions.create(first)
+        with pytest.raises(DuplicateError, match=first.id):
+            await persistence.executions.create(first.model_copy(update={"message": "second"}))
+        assert await persistence.executions.get(first.id) == first
+
+    # ------------------------------------------------------------------ transitions
+
+    async def test_execution_transition_to_running_sets_started_at(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution()
+        await persistence.executions.create(record)
+        updated = await persistence.executions.transition(
+            record.id, ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(5))
+        )
+        assert updated.status is ExecutionStatus.RUNNING
+        assert updated.started_at == at(5)
+        assert updated.finished_at is None
+        assert await persistence.executions.get(record.id) == updated
+
+    async def test_execution_transition_to_terminal_sets_finished_at_and_outcome(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(status=ExecutionStatus.RUNNING, started_at=at(1))
+        await persistence.executions.create(record)
+        usage = Usage(input_tokens=12, output_tokens=7, cost_usd=0.5, llm_calls=2, tool_calls=1)
+        updated = await persistence.executions.transition(
+            record.id,
+            ExecutionUpdate(
+                status=ExecutionStatus.SUCCEEDED,
+                at=at(9),
+                result={"answer": 42},
+                raw_text='{"answer": 42}',
+                stop_reason=StopReason.COMPLETED,
+                usage=usage,
+            ),
+        )
+        assert updated.status is ExecutionStatus.SUCCEEDED
+        assert (updated.started_at, updated.finished_at) == (at(1), at(9))
+        assert updated.result == {"answer": 42}
+        assert updated.raw_text == '{"answer": 42}'
+        assert updated.stop_reason is StopReason.COMPLETED
+        assert updated.usage == usage
+        assert updated.error is None
+        assert await persistence.executions.get(record.id) == updated
+
+    async def test_execution_transition_records_the_error_of_a_failure(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(status=ExecutionStatus.RUNNING, started_at=at(1))
+        await persistence.executions.create(record)
+        updated = await persistence.executions.transition(
+            record.id,
+            ExecutionUpdate(
+                status=ExecutionStatus.FAILED, at=at(2), error="boom", stop_reason=StopReason.ERROR
+            ),
+        )
+        assert (updated.error, updated.stop_reason) == ("boom", StopReason.ERROR)
+        assert updated.finished_at == at(2)
+
+    async def test_execution_transition_leaves_fields_set_to_none_unchanged(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        usage = Usage(input_tokens=3, llm_calls=1)
+        record = execution(result={"draft": True}, raw_text="draft", usage=usage, error="earlier")
+        await persistence.executions.create(record)
+        updated = await persistence.executions.transition(
+            record.id, ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1))
+        )
+        assert updated.model_dump(exclude={"status", "started_at"}) == record.model_dump(
+            exclude={"status", "started_at"}
+        )
+
+    @pytest.mark.parametrize(
+        ("current", "target"), _ALL_PAIRS, ids=[f"{c.value}->{t.value}" for c, t in _ALL_PAIRS]
+    )
+    async def test_execution_transition_follows_the_state_machine(
+        self, persistence: PersistenceBackend, current: ExecutionStatus, target: ExecutionStatus
+    ) -> None:
+        record = execution(status=current)
+        await persistence.executions.create(record)
+        update = ExecutionUpdate(status=target, at=at(1), error="why")
+        if target in ALLOWED_TRANSITIONS[current]:
+            updated = await persistence.executions.transition(record.id, update)
+            assert updated.status is target
+            return
+        with pytest.raises(InvalidTransitionError) as raised:
+            await persistence.executions.transition(record.id, update)
+        assert current.value in str(raised.value)
+        assert target.value in str(raised.value)
+        assert await persistence.executions.get(record.id) == record  # nothing changed
+
+    async def test_execution_transition_unknown_id_raises_not_found(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        with pytest.raises(ExecutionNotFoundError, match="no-such-execution"):
+            await persistence.executions.transition(
+                "no-such-execution", ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1))
+            )
+
+    async def test_execution_concurrent_terminal_transitions_exactly_one_wins(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(status=ExecutionStatus.RUNNING, started_at=at(1))
+        await persistence.executions.create(record)
+        targets = [ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.CANCELLED]
+        outcomes = await asyncio.gather(
+            *(
+                persistence.executions.transition(record.id, ExecutionUpdate(status=t, at=at(2)))
+                for t in targets
+            ),
+            return_exceptions=True,
+        )
+        winners = [o for o in outcomes if not isinstance(o, BaseException)]
+        losers = [o for o in outcomes if isinstance(o, BaseException)]
+        assert len(winners) == 1
+        assert all(isinstance(o, InvalidTransitionError) for o in losers)
+        stored = await persistence.executions.get(record.id)
+        assert stored is not None
+        assert stored.status is winners[0].status
+
+    async def test_execution_concurrent_starts_exactly_one_wins(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution()
+        await persistence.executions.create(record)
+        outcomes = await asyncio.gather(
+            *(
+                persistence.executions.transition(
+                    record.id, ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(n))
+                )
+                for n in range(5)
+            ),
+            return_exceptions=True,
+        )
+        assert sum(not isinstance(o, BaseException) for o in outcomes) == 1
+        assert all(
+            isinstance(o, InvalidTransitionError) for o in outcomes if isinstance(o, BaseException)
+        )
+
+    # ------------------------------------------------------------------ query
+
+    async def test_execution_query_filters_by_every_set_field(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        store = persistence.executions
+        target = execution(
+            agent_id="agent-b",
+            status=ExecutionStatus.RUNNING,
+            user_id="u2",
+            session_id="sess_00000000000b",
+            created_at=at(100),
+        )
+        others = [
+            execution(
+                agent_id="agent-a",
+                status=ExecutionStatus.RUNNING,
+                user_id="u2",
+                session_id="sess_00000000000b",
+                created_at=at(100),
+            ),
+            execution(
+                agent_id="agent-b",
+                status=ExecutionStatus.QUEUED,
+                user_id="u2",
+                session_id="sess_00000000000b",
+                created_at=at(100),
+            ),
+            execution(
+                agent_id="agent-b",
+                status=ExecutionStatus.RUNNING,
+                user_id="u3",
+                session_id="sess_00000000000b",
+                created_at=at(100),
+            ),
+            execution(
+                agent_id="agent-b",
+                status=ExecutionStatus.RUNNING,
+                user_id="u2",
+                session_id="sess_00000000000c",
+                created_at=at(100),
+            ),
+            execution(
+                agent_id="agent-b",
+                status=ExecutionStatus.RUNNING,
+                user_id="u2",
+                session_id="sess_00000000000b",
+                created_at=at(99),
+            ),
+        ]
+        for record in [target, *others]:
+            await store.create(record)
+        page = await store.query(
+            ExecutionQuery(
+                agent_id="agent-b",
+                status=ExecutionStatus.RUNNING,
+                user_id="u2",
+                session_id="sess_00000000000b",
+                since=at(100),
+            )
+        )
+        assert [r.id for r in page.items] == [target.id]
+        assert page.total == 1
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            (ExecutionQuery(agent_id="agent-b"), {"b1", "b2"}),
+            (ExecutionQuery(status=ExecutionStatus.FAILED), {"a2"}),
+            (ExecutionQuery(user_id="u1"), {"a1", "b1"}),
+            (ExecutionQuery(session_id="sess_000000000002"), {"a2", "b2"}),
+            (ExecutionQuery(since=at(20)), {"b1", "b2"}),  # created_at >= since
+            (ExecutionQuery(), {"a1", "a2", "b1", "b2"}),
+        ],
+        ids=["agent", "status", "user", "session", "since-inclusive", "no-filter"],
+    )
+    async def test_execution_query_single_filters(
+        self, persistence: PersistenceBackend, query: ExecutionQuery, expected: set[str]
+    ) -> None:
+        records = [
+            execution(
+                id="a1",
+                agent_id="agent-a",
+                user_id="u1",
+                session_id="sess_000000000001",
+                created_at=at(10),
+            ),
+            execution(
+                id="a2",
+                agent_id="agent-a",
+                user_id="u2",
+                status=ExecutionStatus.FAILED,
+                session_id="sess_000000000002",
+                created_at=at(15),
+            ),
+            execution(
+                id="b1",
+                agent_id="agent-b",
+                user_id="u1",
+                session_id="sess_000000000001",
+                created_at=at(20),
+            ),
+            execution(
+                id="b2",
+                agent_id="agent-b",
+                user_id="u2",
+                session_id="sess_000000000002",
+                created_at=at(30),
+            ),
+        ]
+        for record in records:
+            await persistence.executions.create(record)
+        page = await persistence.executions.query(query)
+        assert {r.id for r in page.items} == expected
+        assert page.total == len(expected)
+
+    async def test_execution_query_orders_newest_first_then_id_descending(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        for record_id, second in [("e-1", 10), ("e-3", 20), ("e-2", 20), ("e-4", 5)]:
+            await persistence.executions.create(execution(id=record_id, created_at=at(second)))
+        page = await persistence.executions.query(ExecutionQuery())
+        assert [r.id for r in page.items] == ["e-3", "e-2", "e-1", "e-4"]
+
+    async def test_execution_query_paginates_and_counts_every_match(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        for n in range(7):
+            await persistence.executions.create(execution(id=f"e-{n}", created_at=at(n)))
+        first = await persistence.executions.query(ExecutionQuery(limit=3, offset=0))
+        second = await persistence.executions.query(ExecutionQuery(limit=3, offset=3))
+        last = await persistence.executions.query(ExecutionQuery(limit=3, offset=6))
+        beyond = await persistence.executions.query(ExecutionQuery(limit=3, offset=10))
+        assert [r.id for r in first.items] == ["e-6", "e-5", "e-4"]
+        assert [r.id for r in second.items] == ["e-3", "e-2", "e-1"]
+        assert [r.id for r in last.items] == ["e-0"]
+        assert list(beyond.items) == []
+        assert {p.total for p in (first, second, last, beyond)} == {7}
+        assert (second.limit, second.offset) == (3, 3)
+
+    async def test_execution_query_without_matches_is_empty(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        await persistence.executions.create(execution())
+        page = await persistence.executions.query(ExecutionQuery(agent_id="nobody"))
+        assert (list(page.items), page.total) == ([], 0)
+
+    # ------------------------------------------------------------------ events
+
+    async def test_execution_append_events_assigns_seq_from_one_in_order(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution()
+        await persistence.executions.create(record)
+        stored = await persistence.executions.append_events(record.id, [_event(1), _event(2)])
+        more = await persistence.executions.append_events(record.id, [_event(3)])
+        assert [e.seq for e in stored] == [1, 2]
+        assert [e.seq for e in more] == [3]
+        assert all(e.execution_id == record.id for e in [*stored, *more])
+        assert [e.data["n"] for e in [*stored, *more]] == [1, 2, 3]
+        assert [(e.type, e.at) for e in stored] == [
+            (EventType.MODEL_DELTA, at(1)),
+            (EventType.MODEL_DELTA, at(2)),
+        ]
+        assert await persistence.executions.list_events(record.id) == [*stored, *more]
+
+    async def test_execution_event_seq_is_per_execution(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        first, second = execution(), execution()
+        await persistence.executions.create(first)
+        await persistence.executions.create(second)
+        await persistence.executions.append_events(first.id, [_event(1), _event(2)])
+        stored = await persistence.executions.append_events(second.id, [_event(1)])
+        assert [e.seq for e in stored] == [1]
+
+    async def test_execution_append_no_events_returns_empty(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution()
+        await persistence.executions.create(record)
+        assert await persistence.executions.append_events(record.id, []) == []
+        assert await persistence.executions.list_events(record.id) == []
+
+    async def test_execution_append_events_unknown_id_raises_not_found(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        with pytest.raises(ExecutionNotFoundError, match="no-such-execution"):
+            await persistence.executions.append_events("no-such-execution", [_event(1)])
+
+    async def test_execution_list_events_resumes_after_seq(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution()
+        await persistence.executions.create(record)
+        await persistence.executions.append_events(record.id, [_event(n) for n in range(1, 6)])
+        resumed = await persistence.executions.list_events(record.id, after_seq=3)
+        assert [e.seq for e in resumed] == [4, 5]
+        assert await persistence.executions.list_events(record.id, after_seq=5) == []
+
+    async def test_execution_list_events_unknown_id_is_empty(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        assert await persistence.executions.list_events("no-such-execution") == []
+
+    async def test_execution_concurrent_appends_leave_no_gaps(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution()
+        await persistence.executions.create(record)
+        batches = await asyncio.gather(
+            *(
+                persistence.executions.append_events(record.id, [_event(n), _event(n)])
+                for n in range(10)
+            )
+        )
+        for batch in batches:  # each batch is appended as one contiguous run
+            assert batch[1].seq == batch[0].seq + 1
+        events = await persistence.executions.list_events(record.id)
+        assert [e.seq for e in events] == list(range(1, 21))
+        assert sorted(e.seq for batch in batches for e in batch) == list(range(1, 21))
