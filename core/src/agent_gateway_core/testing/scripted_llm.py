@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -64,10 +65,23 @@ class ScriptedReply:
     finish_reason: str | None = None
 
     def to_tool_calls(self) -> tuple[ToolCall, ...]:
-        return tuple(
-            ToolCall(id=tc.id or f"call_{next(_call_ids)}", name=tc.name, arguments=tc.arguments)
-            for tc in self.tool_calls
-        )
+        return tuple(_tool_call(tc) for tc in self.tool_calls)
+
+
+def _tool_call(scripted: ScriptedToolCall) -> ToolCall:
+    call_id = scripted.id or f"call_{next(_call_ids)}"
+    if scripted.raw_arguments is None:
+        return ToolCall(id=call_id, name=scripted.name, arguments=scripted.arguments)
+    # Raw arguments go through the same rule as a real client's: not a JSON object -> error.
+    try:
+        parsed = json.loads(scripted.raw_arguments)
+    except ValueError as exc:
+        error = f"tool call arguments are not valid JSON: {exc}"
+    else:
+        if isinstance(parsed, dict):
+            return ToolCall(id=call_id, name=scripted.name, arguments=parsed)
+        error = f"tool call arguments must be a JSON object, got {type(parsed).__name__}"
+    return ToolCall(id=call_id, name=scripted.name, arguments={}, arguments_error=error)
 
 
 def reply(content: str, **kwargs: Any) -> ScriptedReply:
@@ -127,10 +141,16 @@ class ScriptedLLM(LLMClient):
     async def _next(self, request: LLMRequest) -> ScriptedReply:
         self.requests.append(request)
         scripted = self._replies.popleft() if self._replies else self._default(request)
-        if scripted.hang:
-            await asyncio.Event().wait()
-        if scripted.delay_seconds:
-            await asyncio.sleep(scripted.delay_seconds)
+        try:
+            async with asyncio.timeout(request.timeout_seconds):
+                if scripted.hang:
+                    await asyncio.Event().wait()
+                if scripted.delay_seconds:
+                    await asyncio.sleep(scripted.delay_seconds)
+        except TimeoutError as exc:
+            raise LLMTimeoutError(
+                f"model call timed out after {request.timeout_seconds} s", model=request.model
+            ) from exc
         if scripted.status != 200:
             raise _error_for(scripted, request.model)
         return scripted

@@ -9,6 +9,7 @@ whose port expires things take an ``advance_time`` fixture: real sleeps by defau
 from agent_gateway_testing.contracts.auth_provider import AuthProviderContract
 from agent_gateway_testing.contracts.clock import ClockContract
 from agent_gateway_testing.contracts.execution_queue import ExecutionQueueContract
+from agent_gateway_testing.contracts.llm_client import LLMClientContract, LLMHarness
 from agent_gateway_testing.contracts.memory_manager import MemoryManagerContract
 from agent_gateway_testing.contracts.notification_backend import NotificationBackendContract
 from agent_gateway_testing.contracts.persistence import (
@@ -40,6 +41,8 @@ __all__ = [
     "ExecutionQueueContract",
     "ExecutionStoreContract",
     "IdempotencyStoreContract",
+    "LLMClientContract",
+    "LLMHarness",
     "McpServerStoreContract",
     "MemoryManagerContract",
     "NotificationBackendContract",
