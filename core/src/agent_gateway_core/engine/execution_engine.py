@@ -1,0 +1,312 @@
+"""ExecutionEngine: runs one execution of an agent from request to persisted result."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from agent_gateway_core.domain.agent import Guardrails
+from agent_gateway_core.domain.events import EventType
+from agent_gateway_core.domain.execution import (
+    ExecutionKind,
+    ExecutionResult,
+    ExecutionStatus,
+    StopReason,
+)
+from agent_gateway_core.domain.messages import Message
+from agent_gateway_core.domain.tool import ToolContext
+from agent_gateway_core.engine.agent_loop import AgentLoop, LoopOutcome, ended, interrupted
+from agent_gateway_core.engine.agent_plan import AgentPlan, build_plan
+from agent_gateway_core.engine.cancellation import CancellationRegistry, CancellationToken
+from agent_gateway_core.engine.event_log import EventLog
+from agent_gateway_core.engine.execution_recorder import ExecutionRecorder
+from agent_gateway_core.engine.hooks import (
+    AGENT_INVOKE_AFTER,
+    AGENT_INVOKE_BEFORE,
+    AGENT_INVOKE_ERROR,
+    HookRegistry,
+)
+from agent_gateway_core.engine.model_caller import Emit, ModelCall, ModelCaller
+from agent_gateway_core.engine.model_settings import ModelSettings, choose_guardrails
+from agent_gateway_core.engine.prompt import PromptAssembler
+from agent_gateway_core.engine.request import ExecutionRequest, StreamItem, StreamStarted
+from agent_gateway_core.engine.schemas import CompiledSchema, SchemaSource
+from agent_gateway_core.engine.structured_output import SchemaCache
+from agent_gateway_core.engine.tool_registry import ToolRegistry
+from agent_gateway_core.engine.tool_runner import ToolRunner
+from agent_gateway_core.errors import (
+    AgentDisabledError,
+    AgentNotFoundError,
+    ExecutionCancelledError,
+    ExecutionTimeoutError,
+    InputValidationError,
+    LLMError,
+)
+from agent_gateway_core.ports.clock import Clock
+from agent_gateway_core.ports.llm_client import LLMClient
+from agent_gateway_core.ports.memory_manager import MemoryManager
+from agent_gateway_core.ports.persistence.backend import PersistenceBackend
+from agent_gateway_core.ports.retriever import Retriever
+from agent_gateway_core.workspace.state import WorkspaceState
+
+_TERMINAL_EVENTS = {
+    ExecutionStatus.SUCCEEDED: EventType.COMPLETED,
+    ExecutionStatus.FAILED: EventType.FAILED,
+    ExecutionStatus.CANCELLED: EventType.CANCELLED,
+    ExecutionStatus.TIMED_OUT: EventType.TIMED_OUT,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Prepared:
+    """A request that passed every check that must come before anything is persisted."""
+
+    request: ExecutionRequest
+    plan: AgentPlan
+    settings: ModelSettings
+    guardrails: Guardrails
+    output_schema: CompiledSchema | None
+
+
+class ExecutionEngine:
+    """Runs executions against one workspace snapshot.
+
+    Unknown or disabled agents, invalid input and missing model configuration raise before
+    anything is stored. After that every outcome — success, guardrail, model failure, timeout,
+    cancellation — is persisted and *returned* as an :class:`ExecutionResult`. Work that does
+    not depend on the request (tools, static prompt, model defaults, schema validators) is
+    done once per agent and cached for the life of the engine, i.e. of the snapshot.
+    """
+
+    def __init__(
+        self,
+        *,
+        workspace: WorkspaceState,
+        llm: LLMClient,
+        persistence: PersistenceBackend,
+        tools: ToolRegistry,
+        clock: Clock,
+        hooks: HookRegistry | None = None,
+        cancellations: CancellationRegistry | None = None,
+        memory: MemoryManager | None = None,
+        retrievers: Mapping[str, Retriever] | None = None,
+        input_schemas: Mapping[str, SchemaSource] | None = None,
+        output_schemas: Mapping[str, SchemaSource] | None = None,
+    ) -> None:
+        self._workspace = workspace
+        self._tools = tools
+        self._clock = clock
+        self._hooks = hooks or HookRegistry()
+        self._cancellations = cancellations or CancellationRegistry()
+        self._input_schemas = dict(input_schemas or {})
+        self._output_schemas = dict(output_schemas or {})
+        self._caller = ModelCaller(llm, self._hooks)
+        self._runner = ToolRunner(tools, clock, self._hooks)
+        self._prompts = PromptAssembler(memory, retrievers or {})
+        self._schema_cache = SchemaCache()
+        self._plans: dict[str, tuple[int, AgentPlan]] = {}
+        self._recorder = ExecutionRecorder(persistence.executions, clock)
+
+    @property
+    def workspace(self) -> WorkspaceState:
+        return self._workspace
+
+    @property
+    def tool_registry(self) -> ToolRegistry:
+        return self._tools
+
+    def plan_for(self, agent_id: str) -> AgentPlan:
+        """The cached plan of an enabled agent; raises AgentNotFoundError / AgentDisabledError."""
+        agent = self._workspace.agents.get(agent_id)
+        if agent is None:
+            raise AgentNotFoundError(agent_id)
+        if not agent.enabled:
+            raise AgentDisabledError(agent_id)
+        cached = self._plans.get(agent_id)
+        if cached is not None and cached[0] == self._tools.version:
+            return cached[1]
+        plan = build_plan(
+            agent, self._workspace, self._tools, self._input_schemas, self._output_schemas
+        )
+        self._plans[agent_id] = (self._tools.version, plan)
+        return plan
+
+    async def run(self, request: ExecutionRequest) -> ExecutionResult:
+        """Run ``request`` to completion and return its result."""
+        prepared = self._prepare(request)
+        return await self._execute(prepared, CancellationToken(request.execution_id), None)
+
+    async def stream(self, request: ExecutionRequest) -> AsyncIterator[StreamItem]:
+        """Run ``request``, yielding StreamStarted, text deltas and tool events as they happen,
+        then the ExecutionResult. Abandoning the stream cancels the execution."""
+        prepared = self._prepare(request)
+        token = CancellationToken(request.execution_id)
+        queue: asyncio.Queue[StreamItem | None] = asyncio.Queue()
+        task = asyncio.create_task(self._execute(prepared, token, queue.put_nowait))
+        task.add_done_callback(lambda _: queue.put_nowait(None))
+        try:
+            while (item := await queue.get()) is not None:
+                yield item
+            yield task.result()
+        finally:
+            if not task.done():
+                token.cancel()
+                await asyncio.wait({task})
+            if not task.cancelled():
+                task.exception()  # retrieved, so an abandoned stream's failure is not logged
+
+    # ---------------------------------------------------------------- before persisting
+
+    def _prepare(self, request: ExecutionRequest) -> _Prepared:
+        plan = self.plan_for(request.agent_id)
+        if request.kind is not ExecutionKind.CHAT and plan.input_schema is not None:
+            _, errors = plan.input_schema.validate(request.input)
+            if errors:
+                lines = "\n".join(f"  - {e}" for e in errors)
+                raise InputValidationError(
+                    f"input does not match the input schema of agent {request.agent_id!r}:\n"
+                    f"{lines}",
+                    errors,
+                )
+        options = request.options
+        output_schema: CompiledSchema | None
+        if options.output_schema is not None:
+            output_schema = self._schema_cache.compile(options.output_schema)
+        else:
+            output_schema = None if request.kind is ExecutionKind.CHAT else plan.output_schema
+        return _Prepared(
+            request=request,
+            plan=plan,
+            settings=plan.model.for_call(options),
+            guardrails=choose_guardrails(options, plan.agent, self._workspace),
+            output_schema=output_schema,
+        )
+
+    # ---------------------------------------------------------------- the execution
+
+    async def _execute(
+        self, prepared: _Prepared, token: CancellationToken, emit: Emit | None
+    ) -> ExecutionResult:
+        request = prepared.request
+        started = self._clock.monotonic()
+        await self._recorder.start(request)
+        events = self._recorder.event_log(request.execution_id)
+        events.add(EventType.STARTED, agent_id=request.agent_id, model=prepared.settings.models[0])
+        loop = self._loop(prepared, token, emit, events)
+        hook_args = _invoke_hook_args(request)
+        self._cancellations.add(token)
+        failure: BaseException | None = None
+        try:
+            await self._hooks.emit(AGENT_INVOKE_BEFORE, **hook_args)
+            if emit is not None:
+                emit(StreamStarted(request.execution_id, request.agent_id, request.session_id))
+            outcome = await self._drive(prepared, loop)
+        except (Exception, asyncio.CancelledError) as exc:
+            # Not an execution outcome (a bug, a store failure, the caller's task cancelled):
+            # record the execution as ended, then let the exception go on.
+            failure = exc
+            outcome = interrupted(exc, loop.raw_text)
+        finally:
+            self._cancellations.remove(token)
+        result = ExecutionResult(
+            execution_id=request.execution_id,
+            status=outcome.status,
+            output=outcome.output,
+            raw_text=outcome.raw_text,
+            stop_reason=outcome.stop_reason,
+            usage=loop.usage,
+            error=outcome.error,
+            error_code=outcome.error_code,
+            validation_errors=outcome.validation_errors,
+            duration_ms=int((self._clock.monotonic() - started) * 1000),
+        )
+        await self._recorder.end(request.execution_id, result, outcome.validation_errors, events)
+        if failure is not None:
+            raise failure
+        if result.succeeded:
+            await self._hooks.emit(AGENT_INVOKE_AFTER, result=result, **hook_args)
+        else:
+            await self._hooks.emit(
+                AGENT_INVOKE_ERROR,
+                result=result,
+                error=result.error,
+                error_code=result.error_code,
+                **hook_args,
+            )
+        return result
+
+    def _loop(
+        self,
+        prepared: _Prepared,
+        token: CancellationToken,
+        emit: Emit | None,
+        events: EventLog,
+    ) -> AgentLoop:
+        request, plan, schema = prepared.request, prepared.plan, prepared.output_schema
+        return AgentLoop(
+            model_call=ModelCall(
+                agent_id=request.agent_id,
+                execution_id=request.execution_id,
+                settings=prepared.settings,
+                tools=plan.tool_specs,
+                response_schema=schema.json_schema if schema is not None else None,
+                response_schema_name=schema.name if schema is not None else "output",
+                token=token,
+                emit=emit,
+            ),
+            caller=self._caller,
+            runner=self._runner,
+            tools=plan.tools,
+            tool_context=ToolContext(
+                execution_id=request.execution_id,
+                agent_id=request.agent_id,
+                user_id=request.user_id,
+                session_id=request.session_id,
+                metadata=request.input,
+            ),
+            guardrails=prepared.guardrails,
+            output_schema=schema,
+            events=events,
+        )
+
+    async def _drive(self, prepared: _Prepared, loop: AgentLoop) -> LoopOutcome:
+        """Build the prompt and run the loop within the execution's deadline."""
+        request, plan = prepared.request, prepared.plan
+        timeout = prepared.guardrails.timeout_seconds
+        instructions = [i for i in (request.instructions, request.options.instructions) if i]
+        try:
+            async with asyncio.timeout(timeout) as deadline:
+                system = await self._prompts.build(
+                    static=plan.static_prompt,
+                    agent=plan.agent,
+                    message=request.message,
+                    user_id=request.user_id,
+                    input=request.input,
+                    instructions=instructions,
+                    output_schema=prepared.output_schema,
+                )
+                messages = [Message.system(system), *request.history, Message.user(request.message)]
+                return await loop.run(messages)
+        except ExecutionCancelledError as exc:
+            return ended(ExecutionStatus.CANCELLED, StopReason.CANCELLED, exc, loop.raw_text)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            error = ExecutionTimeoutError(f"execution timed out after {timeout:g} s")
+            return ended(ExecutionStatus.TIMED_OUT, StopReason.TIMEOUT, error, loop.raw_text)
+        except LLMError as exc:
+            return ended(ExecutionStatus.FAILED, StopReason.ERROR, exc, loop.raw_text)
+
+
+def _invoke_hook_args(request: ExecutionRequest) -> dict[str, Any]:
+    return {
+        "agent_id": request.agent_id,
+        "message": request.message,
+        "execution_id": request.execution_id,
+        "kind": request.kind.value,
+        "user_id": request.user_id,
+        "session_id": request.session_id,
+        "input": request.input,
+    }

@@ -1,0 +1,68 @@
+"""What the engine is asked to run, and what a streamed execution yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent_gateway_core.domain.execution import ExecutionKind, ExecutionOptions, ExecutionResult
+from agent_gateway_core.domain.ids import new_execution_id
+from agent_gateway_core.domain.messages import Message, ToolCall
+from agent_gateway_core.domain.tool import ToolResult
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExecutionRequest:
+    """One execution to run.
+
+    ``history`` holds the prior messages of a chat. ``instructions`` are a schedule's
+    instructions, added to the system prompt like ``options.instructions``. Chat turns
+    (``kind=CHAT``) skip the input schema (their input is session metadata) and honour only
+    ``options.output_schema``. ``record_created`` says the caller already stored the record as
+    ``queued`` (a background execution), so the engine only moves it on.
+    """
+
+    agent_id: str
+    message: str
+    input: dict[str, Any] = field(default_factory=dict)
+    options: ExecutionOptions = field(default_factory=ExecutionOptions)
+    history: tuple[Message, ...] = ()
+    user_id: str | None = None
+    session_id: str | None = None
+    execution_id: str = field(default_factory=new_execution_id)
+    kind: ExecutionKind = ExecutionKind.INVOKE
+    parent_execution_id: str | None = None
+    schedule_id: str | None = None
+    idempotency_key: str | None = None
+    instructions: str | None = None
+    record_created: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StreamStarted:
+    """First item of a stream: the execution is persisted and about to call the model."""
+
+    execution_id: str
+    agent_id: str
+    session_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamDelta:
+    """A piece of the model's text as it arrives."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StreamToolCall:
+    call: ToolCall
+
+
+@dataclass(frozen=True, slots=True)
+class StreamToolResult:
+    result: ToolResult
+
+
+StreamItem = StreamStarted | StreamDelta | StreamToolCall | StreamToolResult | ExecutionResult
+"""What :meth:`ExecutionEngine.stream` yields; the last item is always the ExecutionResult."""

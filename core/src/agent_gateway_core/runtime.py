@@ -1,0 +1,318 @@
+"""Runtime: the core composed from its ports, usable from any host — a script, a worker, an app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from agent_gateway_core.chat import ChatTurns
+from agent_gateway_core.clock import SystemClock
+from agent_gateway_core.domain.conversation import Session
+from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionResult
+from agent_gateway_core.engine.cancellation import CancellationRegistry
+from agent_gateway_core.engine.execution_engine import ExecutionEngine
+from agent_gateway_core.engine.hooks import HookCallback, HookRegistry
+from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
+from agent_gateway_core.engine.schemas import SchemaSource
+from agent_gateway_core.engine.tool_registry import ToolRegistry
+from agent_gateway_core.ports.clock import Clock
+from agent_gateway_core.ports.llm_client import LLMClient
+from agent_gateway_core.ports.memory_manager import MemoryManager
+from agent_gateway_core.ports.persistence.backend import PersistenceBackend
+from agent_gateway_core.ports.retriever import Retriever
+from agent_gateway_core.ports.tool_provider import ToolProvider
+from agent_gateway_core.sessions import ConversationLog, SessionStore
+from agent_gateway_core.workspace.state import WorkspaceState
+
+logger = logging.getLogger(__name__)
+
+
+class Runtime:
+    """Invoke agents, chat in sessions, cancel executions, reload the workspace.
+
+    Every port is passed in; ``persistence`` is required because an execution is always
+    stored before the model is called. ``aclose`` (or leaving ``async with``) closes the LLM
+    client and the tool providers — and the store when :meth:`embedded` created it. With a
+    workspace directory, ``await Runtime.embedded("./workspace", llm=...)`` loads it and wires
+    an in-memory store.
+
+    Example (runs as is; the scripted model answers ``echo: <message>``)::
+
+        import asyncio
+
+        from agent_gateway_core import Runtime
+        from agent_gateway_core.domain.agent import AgentDefinition, ModelConfig
+        from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
+        from agent_gateway_core.testing.scripted_llm import ScriptedLLM
+        from agent_gateway_core.workspace.state import WorkspaceState
+
+        async def main() -> None:
+            model = ModelConfig(name="openai/gpt-4o-mini")
+            workspace = WorkspaceState(
+                root=None,
+                agents={"helper": AgentDefinition(id="helper", prompt="Be brief.", model=model)},
+            )
+            llm, store = ScriptedLLM(), InMemoryPersistence()
+            async with Runtime(workspace=workspace, llm=llm, persistence=store) as runtime:
+                result = await runtime.invoke("helper", "Hello!")
+                print(result.status, result.raw_text)  # succeeded echo: Hello!
+                session_id, result = await runtime.chat("helper", "Hi")
+                session_id, result = await runtime.chat("helper", "Again", session_id=session_id)
+                print(len(runtime.get_session(session_id).messages))  # 4
+
+        asyncio.run(main())
+    """
+
+    def __init__(
+        self,
+        *,
+        workspace: WorkspaceState,
+        llm: LLMClient,
+        persistence: PersistenceBackend,
+        clock: Clock | None = None,
+        memory: MemoryManager | None = None,
+        retrievers: Mapping[str, Retriever] | None = None,
+        tool_providers: Sequence[ToolProvider] = (),
+        hooks: HookRegistry | None = None,
+        tool_registry: ToolRegistry | None = None,
+        session_ttl_seconds: float = 3600.0,
+        max_sessions: int = 10_000,
+    ) -> None:
+        self._llm = llm
+        self._persistence = persistence
+        self._clock = clock or SystemClock()
+        self._memory = memory
+        self._retrievers = dict(retrievers or {})
+        self._hooks = hooks or HookRegistry()
+        self._cancellations = CancellationRegistry()
+        self._input_schemas: dict[str, SchemaSource] = {}
+        self._output_schemas: dict[str, SchemaSource] = {}
+        registry = tool_registry or ToolRegistry()
+        self._tools = registry.with_workspace_tools(workspace.tools)
+        for provider in tool_providers:
+            self._tools.add_provider(provider)
+        self._sessions = SessionStore(
+            self._clock, ttl_seconds=session_ttl_seconds, max_sessions=max_sessions
+        )
+        self._chat = ChatTurns(
+            self._sessions, ConversationLog(persistence.conversations, self._clock), self._clock
+        )
+        self._owns_persistence = False
+        self._closed = False
+        self._engine = self._build_engine(workspace)
+
+    @classmethod
+    async def embedded(
+        cls, workspace_path: str | Path, *, llm: LLMClient, **kwargs: Any
+    ) -> Runtime:
+        """A runtime for scripts: the workspace loaded from disk, an in-memory store."""
+        from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
+        from agent_gateway_core.workspace.loader import load_workspace
+
+        workspace = await asyncio.to_thread(load_workspace, workspace_path)
+        persistence = InMemoryPersistence()
+        await persistence.initialize()
+        runtime = cls(workspace=workspace, llm=llm, persistence=persistence, **kwargs)
+        runtime._owns_persistence = True
+        return runtime
+
+    # ---------------------------------------------------------------- lifecycle
+
+    async def __aenter__(self) -> Self:
+        if self._tools.providers:
+            await self._tools.refresh_providers()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the LLM client, the tool providers and an owned store; twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._llm.aclose()
+        for provider in self._tools.providers.values():
+            await provider.aclose()
+        if self._owns_persistence:
+            await self._persistence.aclose()
+
+    def reload(self, workspace: WorkspaceState) -> None:
+        """Swap in a new workspace snapshot; running executions finish on the old one."""
+        self._tools = self._tools.with_workspace_tools(workspace.tools)
+        self._engine = self._build_engine(workspace)
+
+    # ---------------------------------------------------------------- configuration
+
+    @property
+    def workspace(self) -> WorkspaceState:
+        return self._engine.workspace
+
+    @property
+    def engine(self) -> ExecutionEngine:
+        return self._engine
+
+    @property
+    def tool_registry(self) -> ToolRegistry:
+        return self._tools
+
+    @property
+    def hooks(self) -> HookRegistry:
+        return self._hooks
+
+    @property
+    def persistence(self) -> PersistenceBackend:
+        return self._persistence
+
+    @property
+    def memory_manager(self) -> MemoryManager | None:
+        return self._memory
+
+    def on(self, event: str, callback: HookCallback) -> HookCallback:
+        """Register an async hook (see :mod:`agent_gateway_core.engine.hooks`)."""
+        return self._hooks.on(event, callback)
+
+    def tool(self, fn: Callable[..., Any] | None = None, /, **options: Any) -> Any:
+        """Register a function as a tool: ``@runtime.tool`` or ``@runtime.tool(name=...)``."""
+        return self._tools.tool(fn, **options) if fn is not None else self._tools.tool(**options)
+
+    def set_output_schema(self, agent_id: str, schema: SchemaSource) -> None:
+        """Override the agent's AGENT.md output_schema; kept across reloads."""
+        self._set_schema(self._output_schemas, agent_id, schema)
+
+    def set_input_schema(self, agent_id: str, schema: SchemaSource) -> None:
+        """Override the agent's AGENT.md input_schema; kept across reloads."""
+        self._set_schema(self._input_schemas, agent_id, schema)
+
+    def is_agent_enabled(self, agent_id: str) -> bool:
+        agent = self.workspace.agents.get(agent_id)
+        return agent is not None and agent.enabled
+
+    # ---------------------------------------------------------------- executions
+
+    async def invoke(
+        self,
+        agent_id: str,
+        message: str,
+        input: dict[str, Any] | None = None,
+        options: ExecutionOptions | None = None,
+        *,
+        user_id: str | None = None,
+    ) -> ExecutionResult:
+        """Run an agent once. Raises AgentNotFoundError (a ValueError), AgentDisabledError,
+        InputValidationError or ConfigError before anything is stored; every other outcome
+        comes back as the result's status."""
+        return await self._engine.run(
+            ExecutionRequest(
+                agent_id=agent_id,
+                message=message,
+                input=dict(input or {}),
+                options=options or ExecutionOptions(),
+                user_id=user_id,
+            )
+        )
+
+    async def execute(self, request: ExecutionRequest) -> ExecutionResult:
+        """Run a fully specified request (pre-assigned id, schedule, parent execution, ...)."""
+        return await self._engine.run(request)
+
+    def stream(self, request: ExecutionRequest) -> AsyncIterator[StreamItem]:
+        """Stream a fully specified request; see :meth:`ExecutionEngine.stream`."""
+        return self._engine.stream(request)
+
+    def cancel_execution(self, execution_id: str) -> bool:
+        """Signal an execution running in this process; ``False`` if there is none."""
+        return self._cancellations.cancel(execution_id)
+
+    # ---------------------------------------------------------------- chat
+
+    async def chat(
+        self,
+        agent_id: str,
+        message: str,
+        session_id: str | None = None,
+        input: dict[str, Any] | None = None,
+        options: ExecutionOptions | None = None,
+        user_id: str | None = None,
+    ) -> tuple[str, ExecutionResult]:
+        """One chat turn; returns ``(session_id, result)``. A ``session_id`` no longer in
+        memory is restored from the conversation store, else SessionNotFoundError. ``input``
+        is merged into the session's metadata."""
+        return await self._chat.run(
+            self._engine,
+            agent_id,
+            message,
+            session_id=session_id,
+            input=input,
+            options=options,
+            user_id=user_id,
+        )
+
+    def stream_chat(
+        self,
+        agent_id: str,
+        message: str,
+        session_id: str | None = None,
+        input: dict[str, Any] | None = None,
+        options: ExecutionOptions | None = None,
+        user_id: str | None = None,
+    ) -> AsyncIterator[StreamItem]:
+        """A chat turn as a stream; the first item (StreamStarted) carries the session id."""
+        return self._chat.stream(
+            self._engine,
+            agent_id,
+            message,
+            session_id=session_id,
+            input=input,
+            options=options,
+            user_id=user_id,
+        )
+
+    def get_session(self, session_id: str) -> Session | None:
+        """A copy of the live session, or ``None`` if unknown or expired."""
+        session = self._sessions.get(session_id)
+        return session.model_copy(deep=True) if session is not None else None
+
+    def delete_session(self, session_id: str) -> bool:
+        """Forget a live session; its conversation stays in the store."""
+        return self._sessions.delete(session_id)
+
+    def list_sessions(
+        self, agent_id: str | None = None, limit: int = 50, *, user_id: str | None = None
+    ) -> list[Session]:
+        """Live sessions, most recently updated first, at most ``limit``."""
+        return [s.model_copy(deep=True) for s in self._sessions.list(agent_id, user_id, limit)]
+
+    # ---------------------------------------------------------------- internals
+
+    def _set_schema(
+        self, target: dict[str, SchemaSource], agent_id: str, schema: SchemaSource
+    ) -> None:
+        if agent_id not in self.workspace.agents:
+            logger.warning("schema set for agent %r, which the workspace does not have", agent_id)
+        target[agent_id] = schema
+        self._engine = self._build_engine(self.workspace)
+
+    def _build_engine(self, workspace: WorkspaceState) -> ExecutionEngine:
+        return ExecutionEngine(
+            workspace=workspace,
+            llm=self._llm,
+            persistence=self._persistence,
+            tools=self._tools,
+            clock=self._clock,
+            hooks=self._hooks,
+            cancellations=self._cancellations,
+            memory=self._memory,
+            retrievers=self._retrievers,
+            input_schemas=self._input_schemas,
+            output_schemas=self._output_schemas,
+        )
