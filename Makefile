@@ -50,7 +50,7 @@ clean: ## Remove caches and the virtualenv
 
 .PHONY: docs
 docs: uv ## Build the documentation site into site/ (strict: broken links fail)
-	$(UV) run --frozen --group docs mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(UV) run --frozen --group docs mkdocs build --strict --quiet
 
 .PHONY: docs-serve
 docs-serve: uv ## Serve the documentation with live reload on 127.0.0.1:8000

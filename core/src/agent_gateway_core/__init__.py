@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from agent_gateway_core.domain.agent import Guardrails
     from agent_gateway_core.domain.execution import (
         ExecutionOptions,
         ExecutionResult,
@@ -19,7 +20,13 @@ if TYPE_CHECKING:
     from agent_gateway_core.domain.usage import Usage
     from agent_gateway_core.engine.execution_engine import ExecutionEngine
     from agent_gateway_core.engine.hooks import HookRegistry
-    from agent_gateway_core.engine.request import ExecutionRequest
+    from agent_gateway_core.engine.request import (
+        ExecutionRequest,
+        StreamDelta,
+        StreamStarted,
+        StreamToolCall,
+        StreamToolResult,
+    )
     from agent_gateway_core.engine.tool_registry import ToolRegistry
     from agent_gateway_core.errors import (
         AgentDisabledError,
@@ -35,6 +42,11 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "Guardrails": "agent_gateway_core.domain.agent",
+    "StreamToolResult": "agent_gateway_core.engine.request",
+    "StreamToolCall": "agent_gateway_core.engine.request",
+    "StreamDelta": "agent_gateway_core.engine.request",
+    "StreamStarted": "agent_gateway_core.engine.request",
     "AgentDisabledError": "agent_gateway_core.errors",
     "AgentGatewayError": "agent_gateway_core.errors",
     "AgentNotFoundError": "agent_gateway_core.errors",
@@ -64,12 +76,17 @@ __all__ = [
     "ExecutionRequest",
     "ExecutionResult",
     "ExecutionStatus",
+    "Guardrails",
     "HookRegistry",
     "InputValidationError",
     "OutputValidationError",
     "Runtime",
     "SessionNotFoundError",
     "StopReason",
+    "StreamDelta",
+    "StreamStarted",
+    "StreamToolCall",
+    "StreamToolResult",
     "ToolRegistry",
     "Usage",
 ]
