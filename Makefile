@@ -55,3 +55,7 @@ docs: uv ## Build the documentation site into site/ (strict: broken links fail)
 .PHONY: docs-serve
 docs-serve: uv ## Serve the documentation with live reload on 127.0.0.1:8000
 	$(UV) run --frozen --group docs mkdocs serve
+
+.PHONY: run
+run: install ## Install, then serve the demo (examples/app.py) on http://127.0.0.1:8000
+	$(RUN) python examples/app.py

@@ -2,7 +2,8 @@
 
     uv run python examples/embedded.py
 
-With ``OPENAI_API_KEY`` set (or any provider key litellm reads, plus ``AGENT_GATEWAY_MODEL``),
+With ``OPENAI_API_KEY`` set (or any provider key litellm reads, plus
+``AGENT_GATEWAY_MODEL__DEFAULT`` naming the model),
 the agents call that real model. Without one, the script starts the project's fake
 OpenAI-compatible server on 127.0.0.1 and points the agents at it: the fake follows a fixed
 script (ask for the weather tool, then answer from its result), so the output shows the
@@ -21,7 +22,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
-from agent_gateway_core import Runtime
+from agent_gateway_core import ExecutionOptions, Runtime
 from agent_gateway_core.testing.scripted_llm import ScriptedReply, ScriptedToolCall
 from agent_gateway_litellm import LiteLLMClient
 
@@ -51,9 +52,10 @@ def demo_model(body: dict[str, Any]) -> ScriptedReply:
 
 async def main() -> int:
     async with AsyncExitStack() as stack:
-        if os.environ.get("OPENAI_API_KEY") or os.environ.get("AGENT_GATEWAY_MODEL"):
+        model = os.environ.get("AGENT_GATEWAY_MODEL__DEFAULT", "openai/gpt-4o-mini")
+        if os.environ.get("OPENAI_API_KEY") or "AGENT_GATEWAY_MODEL__DEFAULT" in os.environ:
             llm = LiteLLMClient()
-            print("Using the model from the environment.")
+            print(f"Using {model} from the environment.")
         else:
             from agent_gateway_testing.fake_openai import FakeOpenAIServer
 
@@ -62,12 +64,16 @@ async def main() -> int:
             print(
                 f"No OPENAI_API_KEY set: using the fake OpenAI-compatible server at "
                 f"{server.base_url}.\nIt follows a fixed script, to show the plumbing. Set "
-                f"OPENAI_API_KEY (and optionally AGENT_GATEWAY_MODEL) to use a real model.\n"
+                f"OPENAI_API_KEY (and optionally AGENT_GATEWAY_MODEL__DEFAULT) to use a real "
+                f"model.\n"
             )
         runtime = await Runtime.embedded(WORKSPACE, llm=llm)
         await stack.enter_async_context(runtime)
 
-        result = await runtime.invoke("assistant", "What's the weather like in Tokyo?")
+        options = ExecutionOptions(model=model)
+        result = await runtime.invoke(
+            "assistant", "What's the weather like in Tokyo?", options=options
+        )
         print(f"assistant -> {result.status}: {result.raw_text}")
         print(f"  usage: {result.usage.model_dump()}")
         record = await runtime.persistence.executions.get(result.execution_id)
@@ -81,6 +87,7 @@ async def main() -> int:
             "triage",
             "Our whole team is locked out since this morning!",
             input={"customer_tier": "enterprise"},
+            options=options,
         )
         print(f"triage -> {triage.status}: {triage.output}")
         return 0 if result.succeeded and triage.succeeded else 1

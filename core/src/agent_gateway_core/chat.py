@@ -7,7 +7,7 @@ from typing import Any
 
 from agent_gateway_core.domain.conversation import Session
 from agent_gateway_core.domain.execution import ExecutionKind, ExecutionOptions, ExecutionResult
-from agent_gateway_core.domain.ids import new_session_id
+from agent_gateway_core.domain.ids import new_execution_id, new_session_id
 from agent_gateway_core.domain.messages import Message
 from agent_gateway_core.engine.execution_engine import ExecutionEngine
 from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
@@ -40,12 +40,13 @@ class ChatTurns:
         input: dict[str, Any] | None,
         options: ExecutionOptions | None,
         user_id: str | None,
+        execution_id: str | None = None,
     ) -> tuple[str, ExecutionResult]:
         engine.plan_for(agent_id)  # unknown or disabled agent: fail before making a session
         sid = session_id or new_session_id()
         async with self._sessions.lock(sid):
             session, changed = await self._open(sid, session_id is None, agent_id, user_id, input)
-            result = await engine.run(_request(session, message, options))
+            result = await engine.run(_request(session, message, options, execution_id))
             await self._close(session, message, result, changed)
         return sid, result
 
@@ -59,12 +60,13 @@ class ChatTurns:
         input: dict[str, Any] | None,
         options: ExecutionOptions | None,
         user_id: str | None,
+        execution_id: str | None = None,
     ) -> AsyncIterator[StreamItem]:
         engine.plan_for(agent_id)
         sid = session_id or new_session_id()
         async with self._sessions.lock(sid):
             session, changed = await self._open(sid, session_id is None, agent_id, user_id, input)
-            async for item in engine.stream(_request(session, message, options)):
+            async for item in engine.stream(_request(session, message, options, execution_id)):
                 if isinstance(item, ExecutionResult):
                     # Recorded before the caller sees the result, so its next turn sees it.
                     await self._close(session, message, item, changed)
@@ -112,7 +114,12 @@ class ChatTurns:
         self._sessions.put(session)
 
 
-def _request(session: Session, message: str, options: ExecutionOptions | None) -> ExecutionRequest:
+def _request(
+    session: Session,
+    message: str,
+    options: ExecutionOptions | None,
+    execution_id: str | None,
+) -> ExecutionRequest:
     return ExecutionRequest(
         agent_id=session.agent_id,
         message=message,
@@ -122,4 +129,5 @@ def _request(session: Session, message: str, options: ExecutionOptions | None) -
         user_id=session.user_id,
         session_id=session.id,
         kind=ExecutionKind.CHAT,
+        execution_id=execution_id or new_execution_id(),
     )

@@ -16,6 +16,7 @@ subclasses it, so both ``except`` forms work::
     │   ├── ExecutionNotFoundError
     │   ├── SessionNotFoundError
     │   ├── ScheduleNotFoundError
+    │   ├── SkillNotFoundError
     │   └── ToolNotFoundError
     ├── AgentDisabledError
     ├── InputValidationError               (also ValueError) input fails the agent's input_schema
@@ -24,7 +25,8 @@ subclasses it, so both ``except`` forms work::
     ├── ConflictError
     │   ├── ScheduleConflictError
     │   ├── DuplicateError                 a store already holds this id
-    │   └── InvalidTransitionError         an execution state change the state machine forbids
+    │   ├── InvalidTransitionError         an execution state change the state machine forbids
+    │   └── IdempotencyConflictError       an idempotency key reused with a different request
     ├── ExecutionError                     an execution did not complete normally
     │   ├── ExecutionCancelledError
     │   ├── ExecutionTimeoutError
@@ -41,6 +43,7 @@ subclasses it, so both ``except`` forms work::
     │   ├── LLMBadRequestError             400/404/422: the request itself is wrong
     │   └── LLMServiceError                5xx and other provider faults
     ├── BackendUnavailableError            a store, queue or broker is down or timed out
+    ├── EngineUnavailableError             (also ValueError) the gateway has not started
     ├── AuthenticationError                credentials missing or invalid
     ├── AuthorizationError                 valid credentials lacking a scope
     ├── NotificationDeliveryError
@@ -150,6 +153,14 @@ class ScheduleNotFoundError(NotFoundError):
         super().__init__(f"schedule not found: {schedule_id!r}")
 
 
+class SkillNotFoundError(NotFoundError):
+    code = "skill_not_found"
+
+    def __init__(self, skill_id: str) -> None:
+        self.skill_id = skill_id
+        super().__init__(f"skill not found: {skill_id!r}")
+
+
 class ToolNotFoundError(NotFoundError):
     code = "tool_not_found"
 
@@ -211,6 +222,12 @@ class DuplicateError(ConflictError):
 
 class InvalidTransitionError(ConflictError):
     code = "invalid_transition"
+
+
+class IdempotencyConflictError(ConflictError):
+    """An idempotency key was used again with a different request."""
+
+    code = "idempotency_conflict"
 
 
 # ------------------------------------------------------------------ executions
@@ -325,6 +342,12 @@ class BackendUnavailableError(AgentGatewayError):
     """A store, queue or broker is down or too slow; the message names the backend and cause."""
 
     code = "backend_unavailable"
+
+
+class EngineUnavailableError(AgentGatewayError, ValueError):
+    """The gateway or runtime is not started (or already stopped), so nothing can run."""
+
+    code = "engine_unavailable"
 
 
 class AuthenticationError(AgentGatewayError):

@@ -243,10 +243,13 @@ class Runtime:
         input: dict[str, Any] | None = None,
         options: ExecutionOptions | None = None,
         user_id: str | None = None,
+        *,
+        execution_id: str | None = None,
     ) -> tuple[str, ExecutionResult]:
         """One chat turn; returns ``(session_id, result)``. A ``session_id`` no longer in
         memory is restored from the conversation store, else SessionNotFoundError. ``input``
-        is merged into the session's metadata."""
+        is merged into the session's metadata. ``execution_id`` pre-assigns the turn's id
+        (an HTTP caller announces it before the turn runs); by default one is generated."""
         return await self._chat.run(
             self._engine,
             agent_id,
@@ -255,6 +258,7 @@ class Runtime:
             input=input,
             options=options,
             user_id=user_id,
+            execution_id=execution_id,
         )
 
     def stream_chat(
@@ -265,8 +269,11 @@ class Runtime:
         input: dict[str, Any] | None = None,
         options: ExecutionOptions | None = None,
         user_id: str | None = None,
+        *,
+        execution_id: str | None = None,
     ) -> AsyncIterator[StreamItem]:
-        """A chat turn as a stream; the first item (StreamStarted) carries the session id."""
+        """A chat turn as a stream; the first item (StreamStarted) carries the session id.
+        ``execution_id`` pre-assigns the turn's id, as for :meth:`chat`."""
         return self._chat.stream(
             self._engine,
             agent_id,
@@ -275,6 +282,7 @@ class Runtime:
             input=input,
             options=options,
             user_id=user_id,
+            execution_id=execution_id,
         )
 
     def get_session(self, session_id: str) -> Session | None:

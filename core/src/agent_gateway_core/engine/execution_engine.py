@@ -133,6 +133,14 @@ class ExecutionEngine:
         self._plans[agent_id] = (self._tools.version, plan)
         return plan
 
+    def check(self, request: ExecutionRequest) -> None:
+        """Raise what :meth:`run` would raise before storing anything (unknown or disabled
+        agent, invalid input, no model, a bad per-call output schema), and nothing else.
+
+        A host that accepts a request now and runs it later (a queue) checks it first, so
+        it never accepts what could not run."""
+        self._prepare(request)
+
     async def run(self, request: ExecutionRequest) -> ExecutionResult:
         """Run ``request`` to completion and return its result."""
         prepared = self._prepare(request)

@@ -1,0 +1,1 @@
+"""The HTTP API: routers, error mapping, auth dependency, response schemas."""

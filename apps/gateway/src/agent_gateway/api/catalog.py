@@ -1,0 +1,131 @@
+"""The agents, skills and tools of the running workspace as API bodies, built once per snapshot.
+
+A snapshot is one execution engine (a reload or a schema registered in code makes a new one)
+at one version of the tool registry (code and provider tools can change without a reload).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import State
+
+from agent_gateway.api.schemas import (
+    AgentDetail,
+    ScheduleOut,
+    SkillDetail,
+    ToolDetail,
+)
+from agent_gateway_core.domain.agent import AgentDefinition
+from agent_gateway_core.domain.ids import workspace_schedule_id
+from agent_gateway_core.domain.skill import SkillDefinition
+from agent_gateway_core.domain.tool import ToolDefinition
+from agent_gateway_core.engine.execution_engine import ExecutionEngine
+from agent_gateway_core.errors import AgentGatewayError
+from agent_gateway_core.runtime import Runtime
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    engine: ExecutionEngine
+    tools_version: int
+    agents: dict[str, AgentDetail]
+    skills: dict[str, SkillDetail]
+    tools: dict[str, ToolDetail]
+
+
+def catalog_of(runtime: Runtime, cache: State) -> Catalog:
+    """The catalog of ``runtime``'s current snapshot; ``cache`` (the app's state) keeps it."""
+    engine, version = runtime.engine, runtime.tool_registry.version
+    cached: Catalog | None = getattr(cache, "catalog", None)
+    if cached is None or cached.engine is not engine or cached.tools_version != version:
+        cached = build_catalog(runtime)
+        cache.catalog = cached
+    return cached
+
+
+def build_catalog(runtime: Runtime) -> Catalog:
+    workspace = runtime.workspace
+    return Catalog(
+        engine=runtime.engine,
+        tools_version=runtime.tool_registry.version,
+        agents={
+            agent_id: _agent(agent, runtime) for agent_id, agent in sorted(workspace.agents.items())
+        },
+        skills={skill_id: _skill(skill) for skill_id, skill in sorted(workspace.skills.items())},
+        tools={name: _tool(tool) for name, tool in sorted(runtime.tool_registry.all().items())},
+    )
+
+
+def _agent(agent: AgentDefinition, runtime: Runtime) -> AgentDetail:
+    input_schema, output_schema = _effective_schemas(agent, runtime)
+    return AgentDetail(
+        id=agent.id,
+        display_name=agent.name,
+        description=agent.description,
+        tags=list(agent.tags),
+        enabled=agent.enabled,
+        execution_mode=agent.execution_mode,
+        model=agent.model.name or runtime.workspace.model.default,
+        skills=list(agent.skills),
+        tools=list(agent.tools),
+        has_input_schema=input_schema is not None,
+        has_output_schema=output_schema is not None,
+        scope=agent.scope,
+        input_schema=input_schema,
+        output_schema=output_schema,
+        schedules=[
+            ScheduleOut(
+                id=workspace_schedule_id(agent.id, spec.name),
+                name=spec.name,
+                cron=spec.cron,
+                message=spec.message,
+                instructions=spec.instructions,
+                timezone=spec.timezone,
+                enabled=spec.enabled,
+            )
+            for spec in agent.schedules
+        ],
+        delegates_to=list(agent.delegates_to),
+    )
+
+
+def _effective_schemas(
+    agent: AgentDefinition, runtime: Runtime
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The schemas invoke applies: registered in code, else AGENT.md."""
+    try:
+        plan = runtime.engine.plan_for(agent.id)
+    except AgentGatewayError:  # disabled (or unbuildable): only the AGENT.md schemas are known
+        return agent.input_schema, agent.output_schema
+    return (
+        plan.input_schema.json_schema if plan.input_schema else None,
+        plan.output_schema.json_schema if plan.output_schema else None,
+    )
+
+
+def _skill(skill: SkillDefinition) -> SkillDetail:
+    return SkillDetail(
+        id=skill.id,
+        name=skill.name,
+        description=skill.description,
+        tools=list(skill.tools),
+        has_workflow=bool(skill.workflow),
+        instructions=skill.instructions,
+        workflow=list(skill.workflow),
+    )
+
+
+def _tool(tool: ToolDefinition) -> ToolDetail:
+    return ToolDetail(
+        name=tool.name,
+        description=tool.spec.description,
+        source=tool.source,
+        parameters=tool.spec.parameters,
+        path=tool.path,
+        provider=tool.provider,
+        allowed_agents=sorted(tool.allowed_agents) if tool.allowed_agents is not None else None,
+        require_approval=tool.require_approval,
+        timeout_seconds=tool.timeout_seconds,
+    )

@@ -1,0 +1,195 @@
+"""Invoke over HTTP: sync or background, idempotent on request, with the id known up front.
+
+The execution id is chosen before anything runs and sent back in ``X-Execution-Id`` on every
+response of an invoke, success or failure, so a caller can always look the execution up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from fastapi.responses import JSONResponse, Response
+
+from agent_gateway.api.errors import (
+    domain_error_response,
+    error_response,
+    status_for,
+    status_for_error_code,
+)
+from agent_gateway.api.idempotency import claim_key, request_fingerprint
+from agent_gateway.api.schemas import AcceptedResponse, InvokeRequest, InvokeResponse
+from agent_gateway.services import GatewayServices
+from agent_gateway.worker import end_queued, options_payload, run_detached
+from agent_gateway_core.domain.agent import ExecutionMode
+from agent_gateway_core.domain.events import EventType, NewEvent
+from agent_gateway_core.domain.execution import (
+    ExecutionRecord,
+    ExecutionResult,
+    ExecutionStatus,
+    StopReason,
+)
+from agent_gateway_core.domain.ids import new_execution_id
+from agent_gateway_core.engine.request import ExecutionRequest
+from agent_gateway_core.errors import AgentGatewayError, BackendUnavailableError
+from agent_gateway_core.ports.execution_queue import ExecutionJob
+
+logger = logging.getLogger("agent_gateway.api")
+
+EXECUTION_ID_HEADER = "X-Execution-Id"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+async def invoke_agent(
+    services: GatewayServices,
+    agent_id: str,
+    body: InvokeRequest,
+    *,
+    user_id: str | None,
+    idempotency_key: str | None,
+) -> Response:
+    """Answer an invoke: 200 with the result, 202 when it runs in the background, else the
+    standard error body (with ``execution_id`` once the execution exists)."""
+    request = ExecutionRequest(
+        agent_id=agent_id,
+        message=body.message,
+        input=body.input,
+        options=body.execution_options(),
+        user_id=user_id,
+        execution_id=new_execution_id(),
+        idempotency_key=idempotency_key,
+    )
+    try:
+        if idempotency_key is not None:
+            earlier = await claim_key(
+                services,
+                key=idempotency_key,
+                user_id=user_id,
+                execution_id=request.execution_id,
+                fingerprint=request_fingerprint(agent_id, body),
+            )
+            if earlier is not None:
+                record = await services.persistence.executions.get(earlier)
+                if record is not None:
+                    return await _replay(services, record)
+                # The first request failed before its execution was stored (say, invalid
+                # input): nothing was accepted, so this one runs under the id the key holds.
+                request = dataclasses.replace(request, execution_id=earlier)
+        return await _run(services, request, run_async=body.run_async)
+    except AgentGatewayError as exc:
+        if status_for(exc) >= 500:
+            logger.error("invoke of %r failed: %s", agent_id, exc)
+        return domain_error_response(exc, headers=id_header(request.execution_id))
+
+
+async def _run(
+    services: GatewayServices, request: ExecutionRequest, *, run_async: bool
+) -> Response:
+    agent = services.runtime.workspace.agents.get(request.agent_id)
+    if run_async or (agent is not None and agent.execution_mode is ExecutionMode.ASYNC):
+        return await _accept(services, request)
+    result = await services.runtime.execute(request)
+    return result_response(request.agent_id, result)
+
+
+async def _accept(services: GatewayServices, request: ExecutionRequest) -> Response:
+    """Store the execution as queued, hand it to the queue, answer 202."""
+    services.runtime.engine.check(request)  # never accept what cannot run
+    executions = services.persistence.executions
+    now = services.clock.now()
+    await executions.create(
+        ExecutionRecord(
+            id=request.execution_id,
+            agent_id=request.agent_id,
+            status=ExecutionStatus.QUEUED,
+            kind=request.kind,
+            message=request.message,
+            input=request.input,
+            user_id=request.user_id,
+            idempotency_key=request.idempotency_key,
+            created_at=now,
+        )
+    )
+    await executions.append_events(request.execution_id, [NewEvent(type=EventType.QUEUED, at=now)])
+    request = dataclasses.replace(request, record_created=True)
+    if services.queue is None:
+        run_detached(services, request)
+        return _accepted(request.execution_id, ExecutionStatus.QUEUED)
+    job = ExecutionJob(
+        execution_id=request.execution_id,
+        agent_id=request.agent_id,
+        enqueued_at=now,
+        payload=options_payload(request.options),
+    )
+    try:
+        await services.queue.enqueue(job)
+    except BackendUnavailableError as exc:
+        await end_queued(services, request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code)
+        raise
+    return _accepted(request.execution_id, ExecutionStatus.QUEUED)
+
+
+async def _replay(services: GatewayServices, record: ExecutionRecord) -> Response:
+    """The answer the first request with this Idempotency-Key got (or will get)."""
+    if not record.status.is_terminal:
+        response = _accepted(record.id, record.status)
+    else:
+        ending: dict[str, Any] = {}
+        if record.status is not ExecutionStatus.SUCCEEDED:
+            events = await services.persistence.executions.list_events(record.id)
+            ending = next((e.data for e in reversed(events) if "error_code" in e.data), {})
+        response = result_response(record.agent_id, _result_of(record, ending))
+    response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
+def result_response(agent_id: str, result: ExecutionResult) -> Response:
+    """200 with the result if it succeeded, else the error its code maps to."""
+    headers = id_header(result.execution_id)
+    if not result.succeeded:
+        return failure_response(result, headers)
+    body = InvokeResponse.from_result(agent_id, result)
+    return JSONResponse(body.model_dump(mode="json"), headers=headers)
+
+
+def failure_response(result: ExecutionResult, headers: dict[str, str]) -> JSONResponse:
+    """The standard error body for an execution that ended without success."""
+    return error_response(
+        status_for_error_code(result.error_code),
+        result.error_code or "execution_failed",
+        result.error or f"execution {result.status.value}",
+        details=result.validation_errors,
+        execution_id=result.execution_id,
+        headers=headers,
+    )
+
+
+def _accepted(execution_id: str, status: ExecutionStatus) -> Response:
+    body = AcceptedResponse(execution_id=execution_id, status=status)
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=202, headers=id_header(execution_id)
+    )
+
+
+def _result_of(record: ExecutionRecord, ending: dict[str, Any]) -> ExecutionResult:
+    """The result of a finished execution; ``ending`` is its terminal event's data."""
+    duration_ms = 0
+    if record.started_at is not None and record.finished_at is not None:
+        duration_ms = int((record.finished_at - record.started_at).total_seconds() * 1000)
+    return ExecutionResult(
+        execution_id=record.id,
+        status=record.status,
+        output=record.result,
+        raw_text=record.raw_text or "",
+        stop_reason=record.stop_reason or StopReason.COMPLETED,
+        usage=record.usage,
+        error=record.error,
+        error_code=ending.get("error_code"),
+        validation_errors=ending.get("validation_errors"),
+        duration_ms=duration_ms,
+    )
+
+
+def id_header(execution_id: str) -> dict[str, str]:
+    return {EXECUTION_ID_HEADER: execution_id}

@@ -1,0 +1,81 @@
+"""Agents: list, describe, invoke."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from agent_gateway.api.catalog import catalog_of
+from agent_gateway.api.deps import CurrentPrincipal, IdempotencyKey, Services, user_id_of
+from agent_gateway.api.errors import ErrorBody
+from agent_gateway.api.invocation import invoke_agent
+from agent_gateway.api.schemas import (
+    AcceptedResponse,
+    AgentDetail,
+    AgentOut,
+    InvokeRequest,
+    InvokeResponse,
+)
+from agent_gateway_core.errors import AgentNotFoundError
+
+router = APIRouter(tags=["Agents"])
+
+INVOKE_PATH = "/v1/agents/{agent_id}/invoke"
+INVOKE_SUMMARY = "Invoke an agent"
+INVOKE_DESCRIPTION = (
+    "Run the agent once. The execution id is in the `X-Execution-Id` header of every answer. "
+    "`async: true` (or an agent with `execution_mode: async`) answers 202 at once; poll "
+    "`GET /v1/executions/{id}`. A failed execution answers with the standard error body: "
+    "502 model failure or invalid output, 504 timeout, 409 cancelled, 422 guardrail."
+)
+INVOKE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"model": AcceptedResponse, "description": "Accepted to run in the background."},
+    403: {"model": ErrorBody, "description": "The agent is disabled."},
+    404: {"model": ErrorBody, "description": "Unknown agent."},
+    409: {"model": ErrorBody, "description": "Cancelled, or Idempotency-Key reused."},
+    422: {"model": ErrorBody, "description": "Invalid body or input, or a guardrail stopped it."},
+    502: {"model": ErrorBody, "description": "The model failed or its answer was invalid."},
+    504: {"model": ErrorBody, "description": "The execution timed out."},
+}
+
+
+@router.get("/v1/agents", summary="List agents", response_model=list[AgentOut])
+async def list_agents(request: Request, services: Services) -> list[AgentDetail]:
+    return list(catalog_of(services.runtime, request.app.state).agents.values())
+
+
+@router.get(
+    "/v1/agents/{agent_id}",
+    summary="Describe an agent",
+    response_model=AgentDetail,
+    responses={404: {"model": ErrorBody}},
+)
+async def get_agent(agent_id: str, request: Request, services: Services) -> AgentDetail:
+    agent = catalog_of(services.runtime, request.app.state).agents.get(agent_id)
+    if agent is None:
+        raise AgentNotFoundError(agent_id)
+    return agent
+
+
+@router.post(
+    INVOKE_PATH,
+    summary=INVOKE_SUMMARY,
+    description=INVOKE_DESCRIPTION,
+    response_model=InvokeResponse,
+    responses=INVOKE_RESPONSES,
+)
+async def invoke(
+    agent_id: str,
+    body: InvokeRequest,
+    services: Services,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return await invoke_agent(
+        services,
+        agent_id,
+        body,
+        user_id=user_id_of(principal),
+        idempotency_key=idempotency_key,
+    )

@@ -1,0 +1,136 @@
+"""Executions: the caller's execution records, their event logs, cancellation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from agent_gateway.api.deps import CurrentPrincipal, Services, user_id_of
+from agent_gateway.api.errors import ErrorBody
+from agent_gateway.api.schemas import (
+    CancelResponse,
+    ExecutionEventOut,
+    ExecutionOut,
+    ExecutionPage,
+)
+from agent_gateway.services import GatewayServices
+from agent_gateway.worker import end_queued
+from agent_gateway_core.domain.auth import Principal
+from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
+from agent_gateway_core.errors import ConflictError, ExecutionCancelledError, ExecutionNotFoundError
+from agent_gateway_core.ports.persistence.executions import ExecutionQuery
+
+router = APIRouter(tags=["Executions"])
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "Unknown, or not the caller's."}
+}
+
+
+@router.get("/v1/executions", summary="List the caller's executions", response_model=ExecutionPage)
+async def list_executions(
+    services: Services,
+    principal: CurrentPrincipal,
+    agent_id: str | None = None,
+    status: ExecutionStatus | None = None,
+    since: Annotated[
+        datetime | None, Query(description="Created at or after (ISO 8601; UTC if no offset).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ExecutionPage:
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    page = await services.persistence.executions.query(
+        ExecutionQuery(
+            agent_id=agent_id,
+            status=status,
+            user_id=user_id_of(principal),
+            since=since,
+            limit=limit,
+            offset=offset,
+        )
+    )
+    return ExecutionPage(
+        items=[ExecutionOut.from_record(r) for r in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get(
+    "/v1/executions/{execution_id}",
+    summary="An execution with its result and usage",
+    response_model=ExecutionOut,
+    responses=_NOT_FOUND,
+)
+async def get_execution(
+    execution_id: str, services: Services, principal: CurrentPrincipal
+) -> ExecutionOut:
+    return ExecutionOut.from_record(await _own_record(services, principal, execution_id))
+
+
+@router.get(
+    "/v1/executions/{execution_id}/events",
+    summary="The event log of an execution",
+    response_model=list[ExecutionEventOut],
+    responses=_NOT_FOUND,
+)
+async def list_execution_events(
+    execution_id: str,
+    services: Services,
+    principal: CurrentPrincipal,
+    after: Annotated[int, Query(ge=0, description="Only events with a greater seq.")] = 0,
+) -> list[ExecutionEventOut]:
+    await _own_record(services, principal, execution_id)
+    events = await services.persistence.executions.list_events(execution_id, after)
+    return [ExecutionEventOut.from_event(e) for e in events]
+
+
+@router.post(
+    "/v1/executions/{execution_id}/cancel",
+    summary="Cancel an execution",
+    status_code=202,
+    response_model=CancelResponse,
+    responses={**_NOT_FOUND, 409: {"model": ErrorBody, "description": "Already finished."}},
+)
+async def cancel_execution(
+    execution_id: str, request: Request, services: Services, principal: CurrentPrincipal
+) -> CancelResponse:
+    record = await _own_record(services, principal, execution_id)
+    _check_not_finished(record)
+    requested: bool = await request.app.cancel_execution(execution_id)
+    if record.status is ExecutionStatus.QUEUED:
+        # Nothing runs it yet: record the cancellation now rather than when a worker would
+        # have picked the job up (a queue drops a cancelled job without telling anyone).
+        error = ExecutionCancelledError("execution was cancelled before it started")
+        ended = await end_queued(
+            services, execution_id, ExecutionStatus.CANCELLED, str(error), error.code
+        )
+        requested = requested or ended
+    if not requested:
+        _check_not_finished(await _own_record(services, principal, execution_id))
+        raise ConflictError(
+            f"execution {execution_id!r} cannot be cancelled: it is not running in this "
+            "process and there is no queue to reach the process running it"
+        )
+    return CancelResponse(execution_id=execution_id, cancel_requested=True)
+
+
+async def _own_record(
+    services: GatewayServices, principal: Principal, execution_id: str
+) -> ExecutionRecord:
+    """The caller's execution; another user's is reported as not found."""
+    record = await services.persistence.executions.get(execution_id)
+    user_id = user_id_of(principal)
+    if record is None or (user_id is not None and record.user_id != user_id):
+        raise ExecutionNotFoundError(execution_id)
+    return record
+
+
+def _check_not_finished(record: ExecutionRecord) -> None:
+    if record.status.is_terminal:
+        raise ConflictError(f"execution {record.id!r} has already finished ({record.status.value})")

@@ -1,0 +1,316 @@
+"""Request and response bodies of the HTTP API (pydantic v2).
+
+Request bodies forbid unknown fields, so a typo (``mesage``) is a 422 naming the field instead
+of being silently ignored. Responses are built from domain objects by the ``from_*``
+constructors, so routes stay a line or two of HTTP mapping.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from agent_gateway_core.domain.agent import AgentScope, ExecutionMode
+from agent_gateway_core.domain.conversation import Session
+from agent_gateway_core.domain.events import ExecutionEvent
+from agent_gateway_core.domain.execution import (
+    ExecutionKind,
+    ExecutionOptions,
+    ExecutionRecord,
+    ExecutionResult,
+    ExecutionStatus,
+    StopReason,
+)
+from agent_gateway_core.domain.messages import Message
+from agent_gateway_core.domain.skill import WorkflowStep
+from agent_gateway_core.domain.tool import ToolSource
+from agent_gateway_core.domain.usage import Usage
+from agent_gateway_core.engine.schemas import json_schema_validator
+from agent_gateway_core.errors import ConfigError
+
+_REQUEST = ConfigDict(extra="forbid", populate_by_name=True)
+
+# ---------------------------------------------------------------- requests
+
+
+class InvokeOptions(BaseModel):
+    """Per-call overrides of the agent's model settings."""
+
+    model_config = _REQUEST
+
+    model: str | None = Field(default=None, description="A litellm model string.")
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    max_tokens: int | None = Field(default=None, gt=0)
+    timeout_ms: int | None = Field(default=None, gt=0, description="Deadline of the execution.")
+    output_schema: dict[str, Any] | None = Field(
+        default=None, description="A JSON Schema the answer must match (overrides the agent's)."
+    )
+
+    @field_validator("output_schema")
+    @classmethod
+    def _valid_json_schema(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            try:
+                json_schema_validator(value, what="output_schema")
+            except ConfigError as exc:
+                raise ValueError(str(exc)) from exc
+        return value
+
+    def to_domain(self) -> ExecutionOptions:
+        return ExecutionOptions(**self.model_dump(exclude_none=True))
+
+
+class InvokeRequest(BaseModel):
+    """``POST /v1/agents/{agent_id}/invoke``."""
+
+    model_config = _REQUEST
+
+    message: str = Field(description="The user message.")
+    input: dict[str, Any] = Field(
+        default_factory=dict, description="Structured input, checked against the input schema."
+    )
+    options: InvokeOptions | None = None
+    run_async: bool = Field(
+        default=False,
+        alias="async",
+        description="Run in the background: answer 202 at once and poll the execution.",
+    )
+
+    @field_validator("input", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    def execution_options(self) -> ExecutionOptions:
+        return self.options.to_domain() if self.options else ExecutionOptions()
+
+
+class ChatRequest(BaseModel):
+    """``POST /v1/agents/{agent_id}/chat``."""
+
+    model_config = _REQUEST
+
+    message: str = Field(description="The user message of this turn.")
+    session_id: str | None = Field(default=None, description="Continue this session.")
+    input: dict[str, Any] | None = Field(
+        default=None, description="Metadata merged into the session."
+    )
+    options: InvokeOptions | None = None
+    stream: bool = Field(default=False, description="Answer as Server-Sent Events.")
+
+    def execution_options(self) -> ExecutionOptions | None:
+        return self.options.to_domain() if self.options else None
+
+
+# ---------------------------------------------------------------- executions
+
+
+class InvokeResponse(BaseModel):
+    """A finished execution, as a sync invoke answers it."""
+
+    execution_id: str
+    agent_id: str
+    status: ExecutionStatus
+    output: Any = None
+    raw_text: str = ""
+    stop_reason: StopReason | None = None
+    usage: Usage = Field(default_factory=Usage)
+    duration_ms: int = 0
+
+    @classmethod
+    def from_result(cls, agent_id: str, result: ExecutionResult) -> InvokeResponse:
+        return cls(
+            execution_id=result.execution_id,
+            agent_id=agent_id,
+            status=result.status,
+            output=result.output,
+            raw_text=result.raw_text,
+            stop_reason=result.stop_reason,
+            usage=result.usage,
+            duration_ms=result.duration_ms,
+        )
+
+
+class AcceptedResponse(BaseModel):
+    """An execution accepted to run in the background; poll ``GET /v1/executions/{id}``."""
+
+    execution_id: str
+    status: ExecutionStatus
+
+
+class ChatResponse(BaseModel):
+    """One finished chat turn."""
+
+    session_id: str
+    execution_id: str
+    agent_id: str
+    status: ExecutionStatus
+    raw_text: str = ""
+    output: Any = None
+    stop_reason: StopReason | None = None
+    usage: Usage = Field(default_factory=Usage)
+    duration_ms: int = 0
+
+    @classmethod
+    def from_result(cls, session_id: str, agent_id: str, result: ExecutionResult) -> ChatResponse:
+        return cls(
+            session_id=session_id,
+            agent_id=agent_id,
+            **InvokeResponse.from_result(agent_id, result).model_dump(exclude={"agent_id"}),
+        )
+
+
+class ExecutionOut(BaseModel):
+    """A stored execution record."""
+
+    id: str
+    agent_id: str
+    status: ExecutionStatus
+    kind: ExecutionKind
+    message: str
+    input: dict[str, Any]
+    session_id: str | None
+    parent_execution_id: str | None
+    schedule_id: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    result: Any
+    raw_text: str | None
+    stop_reason: StopReason | None
+    error: str | None
+    usage: Usage
+
+    @classmethod
+    def from_record(cls, record: ExecutionRecord) -> ExecutionOut:
+        return cls.model_validate(record.model_dump(exclude={"user_id", "idempotency_key"}))
+
+
+class ExecutionPage(BaseModel):
+    items: list[ExecutionOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ExecutionEventOut(BaseModel):
+    seq: int
+    type: str
+    at: datetime
+    data: dict[str, Any]
+
+    @classmethod
+    def from_event(cls, event: ExecutionEvent) -> ExecutionEventOut:
+        return cls(seq=event.seq, type=event.type.value, at=event.at, data=event.data)
+
+
+class CancelResponse(BaseModel):
+    execution_id: str
+    cancel_requested: bool
+
+
+# ---------------------------------------------------------------- sessions
+
+
+class SessionOut(BaseModel):
+    id: str
+    agent_id: str
+    message_count: int
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_session(cls, session: Session) -> SessionOut:
+        return cls(
+            id=session.id,
+            agent_id=session.agent_id,
+            message_count=len(session.messages),
+            metadata=session.metadata,
+            created_at=session.created_at,
+            updated_at=session.updated_at,
+        )
+
+
+class SessionDetail(SessionOut):
+    messages: list[Message]
+
+    @classmethod
+    def from_session(cls, session: Session) -> SessionDetail:
+        summary = SessionOut.from_session(session)
+        return cls(**summary.model_dump(), messages=session.messages)
+
+
+# ---------------------------------------------------------------- catalog
+
+
+class AgentOut(BaseModel):
+    id: str
+    display_name: str
+    description: str
+    tags: list[str]
+    enabled: bool
+    execution_mode: ExecutionMode
+    model: str | None = Field(description="The primary model (AGENT.md, else gateway.yaml).")
+    skills: list[str]
+    tools: list[str]
+    has_input_schema: bool
+    has_output_schema: bool
+
+
+class ScheduleOut(BaseModel):
+    id: str
+    name: str
+    cron: str
+    message: str
+    instructions: str | None
+    timezone: str
+    enabled: bool
+
+
+class AgentDetail(AgentOut):
+    scope: AgentScope
+    input_schema: dict[str, Any] | None
+    output_schema: dict[str, Any] | None
+    schedules: list[ScheduleOut]
+    delegates_to: list[str]
+
+
+class SkillOut(BaseModel):
+    id: str
+    name: str
+    description: str
+    tools: list[str]
+    has_workflow: bool
+
+
+class SkillDetail(SkillOut):
+    instructions: str
+    workflow: list[WorkflowStep]
+
+
+class ToolOut(BaseModel):
+    name: str
+    description: str
+    source: ToolSource
+    parameters: dict[str, Any] = Field(description="JSON Schema of the arguments.")
+
+
+class ToolDetail(ToolOut):
+    path: str | None
+    provider: str | None
+    allowed_agents: list[str] | None
+    require_approval: bool
+    timeout_seconds: float | None
+
+
+# ---------------------------------------------------------------- admin
+
+
+class ReloadResponse(BaseModel):
+    status: str = "reloaded"
+    agents: int
+    skills: int
+    tools: int

@@ -1,0 +1,77 @@
+"""The dependency-injector container: one provider per port, selected by settings.
+
+Fluent ``Gateway.use_*`` calls become provider overrides applied after gateway.yaml is read, so
+code wins over configuration. Tests override the same providers with fakes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from agent_gateway.composition.extras import import_adapter
+from agent_gateway_core.clock import SystemClock
+from agent_gateway_core.ports.execution_queue import ExecutionQueue
+from agent_gateway_core.ports.persistence.backend import PersistenceBackend
+from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
+from agent_gateway_core.testing.memory_queue import InMemoryExecutionQueue
+
+
+def _sqlite_backend(config: dict[str, Any]) -> PersistenceBackend:
+    adapter = import_adapter(
+        "agent_gateway_sqlalchemy", feature="SQLite persistence", extra="sqlite"
+    )
+    backend: PersistenceBackend = adapter.SqlAlchemyPersistence.from_settings(config)
+    return backend
+
+
+def _postgres_backend(config: dict[str, Any]) -> PersistenceBackend:
+    adapter = import_adapter(
+        "agent_gateway_sqlalchemy", feature="PostgreSQL persistence", extra="postgres"
+    )
+    backend: PersistenceBackend = adapter.SqlAlchemyPersistence.from_settings(config)
+    return backend
+
+
+def _redis_queue(config: dict[str, Any]) -> ExecutionQueue:
+    adapter = import_adapter("agent_gateway_redis", feature="the Redis queue", extra="redis")
+    queue: ExecutionQueue = adapter.RedisStreamsQueue.from_settings(config)
+    return queue
+
+
+def _rabbitmq_queue(config: dict[str, Any]) -> ExecutionQueue:
+    adapter = import_adapter(
+        "agent_gateway_rabbitmq", feature="the RabbitMQ queue", extra="rabbitmq"
+    )
+    queue: ExecutionQueue = adapter.RabbitMQQueue.from_settings(config)
+    return queue
+
+
+class GatewayContainer(containers.DeclarativeContainer):
+    """Providers for the ports the gateway composes; ``config`` is GatewaySettings as a dict."""
+
+    config = providers.Configuration()
+
+    clock = providers.Singleton(SystemClock)
+
+    persistence = providers.Selector(
+        config.persistence.backend,
+        memory=providers.Singleton(InMemoryPersistence),
+        sqlite=providers.Singleton(_sqlite_backend, config.persistence),
+        postgres=providers.Singleton(_postgres_backend, config.persistence),
+        none=providers.Singleton(InMemoryPersistence),
+    )
+
+    queue = providers.Selector(
+        config.queue.backend,
+        memory=providers.Singleton(InMemoryExecutionQueue),
+        redis=providers.Singleton(_redis_queue, config.queue),
+        rabbitmq=providers.Singleton(_rabbitmq_queue, config.queue),
+        none=providers.Object(None),
+    )
+
+    # Set at startup from the auth settings and the Gateway(auth=...) argument.
+    auth_provider: providers.Object[object] = providers.Object(None)
+    # Set at startup: the routing LLM client over litellm (and the local model, if used).
+    llm: providers.Object[object] = providers.Object(None)

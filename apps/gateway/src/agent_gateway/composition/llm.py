@@ -1,0 +1,82 @@
+"""Model clients: litellm for provider models, and the bundled local model for ``local/...``."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import NamedTuple
+
+from agent_gateway_core.ports.llm_client import LLMClient, LLMRequest, LLMResponse, LLMStreamEvent
+
+LOCAL_PREFIX = "local/"
+
+
+class RoutingLLMClient(LLMClient):
+    """Sends each request to the client registered for its model's prefix, else the default.
+
+    Prefixes are matched longest first, so ``local/`` can be served by the bundled model while
+    ``openai/...``, ``anthropic/...`` and every other litellm model string go to litellm.
+    """
+
+    def __init__(self, default: LLMClient, routes: Mapping[str, LLMClient] | None = None) -> None:
+        self._default = default
+        self._routes = sorted((routes or {}).items(), key=lambda item: -len(item[0]))
+
+    def _client_for(self, model: str) -> LLMClient:
+        for prefix, client in self._routes:
+            if model.startswith(prefix):
+                return client
+        return self._default
+
+    async def complete(self, request: LLMRequest) -> LLMResponse:
+        return await self._client_for(request.model).complete(request)
+
+    def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
+        return self._client_for(request.model).stream(request)
+
+    async def aclose(self) -> None:
+        clients = {id(c): c for c in [self._default, *(c for _, c in self._routes)]}
+        for client in clients.values():
+            await client.aclose()
+
+
+class LocalEndpoint(NamedTuple):
+    """Where the local model answers, and the per-process key it demands."""
+
+    base_url: str
+    api_key: str
+    model_name: str
+
+
+class LocalModelClient(LLMClient):
+    """Serves ``local/<name>`` through an OpenAI-compatible client pointed at the local server.
+
+    ``endpoint`` resolves (once the server is ready) to where it answers; requests wait for it,
+    so the gateway can become healthy while the model is still loading.
+    """
+
+    def __init__(self, client: LLMClient, endpoint: Callable[[], Awaitable[LocalEndpoint]]) -> None:
+        self._client = client
+        self._endpoint = endpoint
+
+    async def _rewrite(self, request: LLMRequest) -> LLMRequest:
+        endpoint = await self._endpoint()
+        return dataclasses.replace(
+            request,
+            model=f"openai/{endpoint.model_name}",
+            api_base=endpoint.base_url,
+            api_key=endpoint.api_key,
+        )
+
+    async def complete(self, request: LLMRequest) -> LLMResponse:
+        response = await self._client.complete(await self._rewrite(request))
+        return dataclasses.replace(response, model=request.model)
+
+    async def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
+        async for event in self._client.stream(await self._rewrite(request)):
+            if isinstance(event, LLMResponse):
+                event = dataclasses.replace(event, model=request.model)
+            yield event
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,320 @@
+"""The fluent ``use_*`` methods of Gateway. Each records a choice and returns ``self``.
+
+All of them raise RuntimeError (AlreadyStartedError) once the gateway has started. Adapters are
+imported at startup, so a missing extra fails there with the exact ``pip install`` line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Self
+
+from agent_gateway.options import FluentOptions, McpServerOptions, WebhookOptions
+from agent_gateway_core.errors import ConfigError
+from agent_gateway_core.ports.auth_provider import AuthProvider
+from agent_gateway_core.ports.execution_queue import ExecutionQueue
+from agent_gateway_core.ports.memory_manager import MemoryManager
+from agent_gateway_core.ports.notification_backend import NotificationBackend
+from agent_gateway_core.ports.persistence.backend import PersistenceBackend
+from agent_gateway_core.ports.retriever import Retriever
+
+MCP_TRANSPORTS = ("stdio", "streamable_http")
+
+
+class FluentConfiguration:
+    """Mixin holding the fluent configuration API; ``_check_not_started`` comes from Gateway."""
+
+    def __init__(self) -> None:
+        self._fluent = FluentOptions()
+
+    def _check_not_started(self) -> None:  # overridden by Gateway
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- persistence
+
+    def use_sqlite(self, path: str | Path = "agent_gateway.db") -> Self:
+        """SQLite persistence (``":memory:"`` for tests). Requires ``agents-gateway[sqlite]``."""
+        self._check_not_started()
+        self._fluent.persistence_settings = {"backend": "sqlite", "path": str(path)}
+        self._fluent.persistence = FluentOptions().persistence
+        return self
+
+    def use_postgres(
+        self,
+        url: str,
+        schema: str | None = None,
+        table_prefix: str = "",
+        pool_size: int = 10,
+        max_overflow: int = 20,
+    ) -> Self:
+        """PostgreSQL persistence (``postgresql+asyncpg://...``). Requires ``[postgres]``."""
+        self._check_not_started()
+        if not url.startswith("postgresql+asyncpg://"):
+            raise ConfigError(
+                f"use_postgres needs an asyncpg DSN (postgresql+asyncpg://...), got {url.split('@')[-1]!r}"
+            )
+        self._fluent.persistence_settings = {
+            "backend": "postgres",
+            "url": url,
+            "schema": schema,
+            "table_prefix": table_prefix,
+            "pool_size": pool_size,
+            "max_overflow": max_overflow,
+        }
+        self._fluent.persistence = FluentOptions().persistence
+        return self
+
+    def use_persistence(self, backend: PersistenceBackend | None) -> Self:
+        """A custom PersistenceBackend; ``None`` keeps nothing durable (in-memory only)."""
+        self._check_not_started()
+        self._fluent.persistence = backend
+        if backend is None:
+            self._fluent.persistence_settings = {"backend": "none"}
+        return self
+
+    # ---------------------------------------------------------------- queues
+
+    def use_memory_queue(self) -> Self:
+        """An in-process queue: jobs are lost on restart; no ``--worker-only`` mode."""
+        self._check_not_started()
+        self._fluent.queue_settings = {"backend": "memory"}
+        self._fluent.queue = FluentOptions().queue
+        return self
+
+    def use_redis_queue(
+        self,
+        url: str = "redis://localhost:6379/0",
+        stream_key: str = "ag:executions",
+        consumer_group: str = "ag-workers",
+    ) -> Self:
+        """Redis Streams queue. Requires ``agents-gateway[redis]``."""
+        self._check_not_started()
+        self._fluent.queue_settings = {
+            "backend": "redis",
+            "url": url,
+            "stream_key": stream_key,
+            "consumer_group": consumer_group,
+        }
+        self._fluent.queue = FluentOptions().queue
+        return self
+
+    def use_rabbitmq_queue(
+        self, url: str = "amqp://guest:guest@localhost:5672/", queue_name: str = "ag.executions"
+    ) -> Self:
+        """RabbitMQ queue. Requires ``agents-gateway[rabbitmq]``."""
+        self._check_not_started()
+        self._fluent.queue_settings = {"backend": "rabbitmq", "url": url, "queue_name": queue_name}
+        self._fluent.queue = FluentOptions().queue
+        return self
+
+    def use_queue(self, queue: ExecutionQueue | None) -> Self:
+        """A custom ExecutionQueue; ``None`` runs background executions nowhere (no queue)."""
+        self._check_not_started()
+        self._fluent.queue = queue
+        return self
+
+    # ---------------------------------------------------------------- auth
+
+    def use_api_keys(self, keys: list[dict[str, Any]]) -> Self:
+        """API keys: dicts with ``key`` and optional ``name`` and ``scopes`` (``["*"]`` = all).
+
+        Keys are hashed immediately; the plaintext is not retained.
+        """
+        self._check_not_started()
+        from agent_gateway.auth.api_keys import ApiKeyAuthProvider
+
+        self._fluent.auth_provider = ApiKeyAuthProvider(keys)
+        return self
+
+    def use_oauth2(
+        self,
+        issuer: str,
+        audience: str,
+        jwks_uri: str | None = None,
+        algorithms: list[str] | None = None,
+        scope_claim: str = "scope",
+    ) -> Self:
+        """OAuth2/OIDC JWT validation. Requires ``agents-gateway[oauth2]``."""
+        self._check_not_started()
+        self._fluent.oauth2 = {
+            "issuer": issuer,
+            "audience": audience,
+            "jwks_uri": jwks_uri or f"{issuer.rstrip('/')}/.well-known/jwks.json",
+            "algorithms": algorithms or ["RS256", "ES256"],
+            "scope_claim": scope_claim,
+        }
+        return self
+
+    def use_auth(self, provider: AuthProvider | None) -> Self:
+        """A custom AuthProvider; ``None`` disables authentication."""
+        self._check_not_started()
+        self._fluent.auth_provider = provider
+        return self
+
+    # ---------------------------------------------------------------- notifications
+
+    def use_slack_notifications(
+        self,
+        bot_token: str,
+        default_channel: str = "#agent-alerts",
+        templates_dir: Path | str | None = None,
+    ) -> Self:
+        """Slack notifications. Requires ``agents-gateway[slack]``."""
+        self._check_not_started()
+        self._fluent.slack = {
+            "bot_token": bot_token,
+            "default_channel": default_channel,
+            "templates_dir": str(templates_dir) if templates_dir else None,
+        }
+        return self
+
+    def use_webhook_notifications(
+        self,
+        url: str,
+        name: str = "default",
+        secret: str = "",
+        events: list[str] | None = None,
+        payload_template: str | None = None,
+    ) -> Self:
+        """Add a webhook endpoint (call again for more); agents refer to it by ``name``."""
+        self._check_not_started()
+        if any(w.name == name for w in self._fluent.webhooks):
+            raise ConfigError(f"a webhook named {name!r} is already registered")
+        self._fluent.webhooks.append(
+            WebhookOptions(url, name, secret, list(events or []), payload_template)
+        )
+        return self
+
+    def use_notifications(self, backend: NotificationBackend | None) -> Self:
+        """Register a custom NotificationBackend; ``None`` clears all registered backends."""
+        self._check_not_started()
+        if backend is None:
+            self._fluent.notification_backends = []
+            self._fluent.webhooks.clear()
+            self._fluent.slack = None
+        else:
+            self._fluent.notification_backends.append(backend)
+        return self
+
+    # ---------------------------------------------------------------- retrieval and memory
+
+    def use_retriever(self, name: str, retriever: Retriever) -> Self:
+        """Register a named retriever that AGENT.md ``retrievers:`` can reference."""
+        self._check_not_started()
+        if name in self._fluent.retrievers:
+            raise ValueError(f"a retriever named {name!r} is already registered")
+        self._fluent.retrievers[name] = retriever
+        return self
+
+    def use_memory(self, backend: MemoryManager) -> Self:
+        """A memory backend for agents with ``memory.enabled: true``."""
+        self._check_not_started()
+        self._fluent.memory = backend
+        return self
+
+    def use_file_memory(self) -> Self:
+        """Built-in file memory (MEMORY.md per agent)."""
+        self._check_not_started()
+        self._fluent.file_memory = True
+        return self
+
+    # ---------------------------------------------------------------- MCP
+
+    def add_mcp_server(
+        self,
+        name: str,
+        transport: str,
+        *,
+        command: str | None = None,
+        args: list[str] | None = None,
+        env: dict[str, str] | None = None,
+        url: str | None = None,
+        headers: dict[str, str] | None = None,
+        credentials: dict[str, str] | None = None,
+        token_provider: Any | None = None,
+        enabled: bool = True,
+    ) -> Self:
+        """Register an MCP server whose tools become ``{name}__{tool}``."""
+        self._check_not_started()
+        if transport not in MCP_TRANSPORTS:
+            raise ValueError(f"transport must be 'stdio' or 'streamable_http', got {transport!r}")
+        if transport == "stdio" and not command:
+            raise ValueError("a stdio MCP server needs a command")
+        if transport == "streamable_http" and not url:
+            raise ValueError("a streamable_http MCP server needs a url")
+        self._fluent.mcp_servers[name] = McpServerOptions(
+            name=name,
+            transport=transport,
+            command=command,
+            args=list(args or []),
+            env=dict(env or {}),
+            url=url,
+            headers=dict(headers or {}),
+            credentials=dict(credentials or {}),
+            token_provider=token_provider,
+            enabled=enabled,
+        )
+        return self
+
+    # ---------------------------------------------------------------- HTTP
+
+    def use_cors(
+        self,
+        *,
+        allow_origins: list[str] | None = None,
+        allow_methods: list[str] | None = None,
+        allow_headers: list[str] | None = None,
+        allow_credentials: bool = False,
+        max_age: int = 3600,
+    ) -> Self:
+        """Enable CORS. ``allow_credentials=True`` needs explicit origins, not ``*``."""
+        self._check_not_started()
+        origins = allow_origins if allow_origins is not None else ["*"]
+        if allow_credentials and "*" in origins:
+            raise ConfigError("allow_credentials=True requires explicit allow_origins, not '*'")
+        self._fluent.cors = {
+            "enabled": True,
+            "allow_origins": origins,
+            "allow_methods": allow_methods or ["GET", "POST", "DELETE", "OPTIONS"],
+            "allow_headers": allow_headers or ["Authorization", "Content-Type"],
+            "allow_credentials": allow_credentials,
+            "max_age": max_age,
+        }
+        return self
+
+    def use_security_headers(
+        self,
+        *,
+        x_content_type_options: str = "nosniff",
+        x_frame_options: str = "DENY",
+        strict_transport_security: str = "max-age=31536000; includeSubDomains",
+        content_security_policy: str = "default-src 'self'",
+        referrer_policy: str = "strict-origin-when-cross-origin",
+        dashboard_content_security_policy: str | None = None,
+    ) -> Self:
+        """Override security header values (headers are on by default)."""
+        self._check_not_started()
+        self._fluent.security_headers = {
+            "x_content_type_options": x_content_type_options,
+            "x_frame_options": x_frame_options,
+            "strict_transport_security": strict_transport_security,
+            "content_security_policy": content_security_policy,
+            "referrer_policy": referrer_policy,
+            "dashboard_content_security_policy": dashboard_content_security_policy,
+        }
+        return self
+
+    def use_proxy_headers(
+        self, *, trust_forwarded: bool = True, forwarded_allow_ips: str = "127.0.0.1"
+    ) -> Self:
+        """Trust X-Forwarded-* from the given proxy addresses (only behind a trusted proxy)."""
+        self._check_not_started()
+        self._fluent.proxy_headers = {
+            "trust_forwarded": trust_forwarded,
+            "forwarded_allow_ips": forwarded_allow_ips,
+        }
+        if trust_forwarded:
+            from agent_gateway.middleware import install_proxy_headers
+
+            install_proxy_headers(self, forwarded_allow_ips)  # type: ignore[arg-type]
+        return self

@@ -1,0 +1,227 @@
+"""Gateway settings: ``gateway.yaml`` overridden by ``AGENT_GATEWAY_<SECTION>__<KEY>`` env vars.
+
+The workspace loader has already substituted ``${VAR}`` references and validated the sections
+the core owns (``model``, ``guardrails``); this module validates the sections the HTTP app owns
+and applies environment overrides on top, so ``AGENT_GATEWAY_SERVER__PORT=9000`` beats the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from agent_gateway_core.domain.agent import Guardrails
+from agent_gateway_core.errors import WorkspaceProblem
+from agent_gateway_core.workspace import ModelDefaults
+from agent_gateway_core.workspace.gateway_config import GATEWAY_FILE
+
+ENV_PREFIX = "AGENT_GATEWAY_"
+ENV_DELIMITER = "__"
+
+_SECTION = ConfigDict(extra="forbid")
+_OPEN_SECTION = ConfigDict(extra="allow")  # owned by a later feature; validated there
+
+
+class ServerSettings(BaseModel):
+    model_config = _SECTION
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1)
+    log_level: str = "info"
+
+
+class ApiKeySettings(BaseModel):
+    model_config = _SECTION
+
+    key: SecretStr
+    name: str = "default"
+    scopes: list[str] = Field(default_factory=lambda: ["*"])
+
+
+class AuthSettings(BaseModel):
+    model_config = _SECTION
+
+    enabled: bool = True
+    api_keys: list[ApiKeySettings] = Field(default_factory=list)
+
+
+class CorsSettings(BaseModel):
+    model_config = _SECTION
+
+    enabled: bool = False
+    allow_origins: list[str] = Field(default_factory=lambda: ["*"])
+    allow_methods: list[str] = Field(default_factory=lambda: ["GET", "POST", "DELETE", "OPTIONS"])
+    allow_headers: list[str] = Field(default_factory=lambda: ["Authorization", "Content-Type"])
+    allow_credentials: bool = False
+    max_age: int = 3600
+
+    @model_validator(mode="after")
+    def _credentials_need_explicit_origins(self) -> CorsSettings:
+        if self.allow_credentials and "*" in self.allow_origins:
+            raise ValueError("allow_credentials: true requires explicit allow_origins, not '*'")
+        return self
+
+
+class SecuritySettings(BaseModel):
+    model_config = _SECTION
+
+    enabled: bool = True
+    x_content_type_options: str = "nosniff"
+    x_frame_options: str = "DENY"
+    strict_transport_security: str = "max-age=31536000; includeSubDomains"
+    content_security_policy: str = "default-src 'self'"
+    referrer_policy: str = "strict-origin-when-cross-origin"
+    dashboard_content_security_policy: str | None = None
+
+
+class PersistenceSettings(BaseModel):
+    model_config = _OPEN_SECTION
+
+    backend: Literal["memory", "sqlite", "postgres", "none"] = "memory"
+    url: str | None = None
+
+
+class QueueSettings(BaseModel):
+    model_config = _OPEN_SECTION
+
+    backend: Literal["memory", "redis", "rabbitmq", "none"] = "memory"
+    url: str | None = None
+
+
+class SessionSettings(BaseModel):
+    model_config = _SECTION
+
+    ttl_seconds: float = Field(default=3600.0, gt=0)
+    max_sessions: int = Field(default=10_000, gt=0)
+
+
+class OpenSection(BaseModel):
+    """A section a later feature validates (scheduler, memory, mcp, ...)."""
+
+    model_config = _OPEN_SECTION
+
+
+class _SettingEnvSource(EnvSettingsSource):
+    """Only ``AGENT_GATEWAY_<SECTION>__<KEY>`` variables are setting overrides.
+
+    A variable without the delimiter (``AGENT_GATEWAY_MODEL``, ``AGENT_GATEWAY_WORKSPACE``) is
+    not a whole section as JSON: gateway.yaml and the CLI use such names as plain values.
+    """
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        prefix = ENV_PREFIX.lower()
+        return {
+            name: value
+            for name, value in super()._load_env_vars().items()
+            if not name.lower().startswith(prefix) or ENV_DELIMITER in name[len(prefix) :]
+        }
+
+
+def _env_then_file(
+    settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource
+) -> tuple[PydanticBaseSettingsSource, ...]:
+    # The file comes in as init kwargs; env vars must override it, not the reverse.
+    return _SettingEnvSource(settings_cls), init_settings
+
+
+class GatewaySettings(BaseSettings):
+    """All of gateway.yaml, typed. Environment variables win over the file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_DELIMITER,
+        extra="forbid",
+        case_sensitive=False,
+    )
+
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    model: ModelDefaults = Field(default_factory=ModelDefaults)
+    guardrails: Guardrails = Field(default_factory=Guardrails)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    cors: CorsSettings = Field(default_factory=CorsSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    persistence: PersistenceSettings = Field(default_factory=PersistenceSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
+    sessions: SessionSettings = Field(default_factory=SessionSettings)
+    scheduler: OpenSection = Field(default_factory=OpenSection)
+    memory: OpenSection = Field(default_factory=OpenSection)
+    mcp: OpenSection = Field(default_factory=OpenSection)
+    notifications: OpenSection = Field(default_factory=OpenSection)
+    rate_limit: OpenSection = Field(default_factory=OpenSection)
+    dashboard: OpenSection = Field(default_factory=OpenSection)
+    telemetry: OpenSection = Field(default_factory=OpenSection)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return _env_then_file(settings_cls, init_settings)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> GatewaySettings:
+        """Validate gateway.yaml's mapping, with environment overrides applied on top."""
+        return cls(**dict(config))
+
+
+def settings_problems(exc: ValidationError) -> list[WorkspaceProblem]:
+    """One problem per invalid setting, attributed to the env var that set it, else the file."""
+    set_vars = {name.upper() for name in os.environ}
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        env_name = ENV_PREFIX + ENV_DELIMITER.join(loc).upper()
+        source = f"environment variable {env_name}" if env_name in set_vars else GATEWAY_FILE
+        problems.append(WorkspaceProblem(source, error["msg"], ".".join(loc)))
+    return problems
+
+
+def peek_server_settings(workspace: str | Path) -> ServerSettings:
+    """``server:`` of gateway.yaml with env overrides, read without loading the workspace.
+
+    ``Gateway.run`` needs host and port before uvicorn starts the app (which loads the rest).
+    """
+    import yaml
+
+    path = Path(workspace) / "gateway.yaml"
+    raw: dict[str, Any] = {}
+    if path.exists():
+        data = yaml.safe_load(path.read_text()) or {}
+        server = data.get("server") if isinstance(data, dict) else None
+        if isinstance(server, dict):
+            raw = {k: v for k, v in server.items() if not (isinstance(v, str) and "${" in v)}
+    return _ServerOnly.model_validate({"server": raw}).server
+
+
+class _ServerOnly(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter=ENV_DELIMITER, extra="ignore"
+    )
+
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return _env_then_file(settings_cls, init_settings)

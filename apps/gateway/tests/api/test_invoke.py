@@ -1,0 +1,193 @@
+"""POST /v1/agents/{agent_id}/invoke: results, and every way a sync invoke can fail."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from agent_gateway_core.testing.scripted_llm import ScriptedReply, reply, tool_call
+from agent_gateway_testing.fake_openai import FakeOpenAIServer
+
+pytestmark = pytest.mark.integration
+
+INVOKE = "/v1/agents/assistant/invoke"
+
+
+async def test_invoke_returns_the_result_with_its_execution_id_in_body_and_header(
+    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+) -> None:
+    fake_model.push(reply("Hello Ada.", input_tokens=12, output_tokens=3))
+
+    response = await client.post(INVOKE, json={"message": "Hi, I am Ada"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["execution_id"] == response.headers["X-Execution-Id"]
+    assert body["agent_id"] == "assistant"
+    assert body["status"] == "succeeded"
+    assert body["raw_text"] == "Hello Ada."
+    assert body["stop_reason"] == "completed"
+    assert body["usage"]["input_tokens"] == 12
+    assert body["usage"]["output_tokens"] == 3
+    assert body["duration_ms"] >= 0
+    stored = (await client.get(f"/v1/executions/{body['execution_id']}")).json()
+    assert stored["status"] == "succeeded"
+    assert stored["message"] == "Hi, I am Ada"
+
+
+async def test_invoke_runs_the_agents_tools(
+    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+) -> None:
+    fake_model.push(tool_call("stock-level", {"sku": "AB-1"}), reply("42 units."))
+
+    response = await client.post(INVOKE, json={"message": "Stock of AB-1?"})
+
+    assert response.json()["raw_text"] == "42 units."
+    assert response.json()["usage"]["tool_calls"] == 1
+    tool_message = fake_model.requests[1].body["messages"][-1]
+    assert json.loads(tool_message["content"]) == {"sku": "AB-1", "units": 42}
+
+
+async def test_options_override_the_model_settings(
+    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+) -> None:
+    options = {"model": "openai/gpt-4o", "temperature": 0.7, "max_tokens": 33}
+
+    response = await client.post(INVOKE, json={"message": "hi", "options": options})
+
+    assert response.status_code == 200
+    sent = fake_model.requests[0].body
+    assert (sent["model"], sent["temperature"], sent["max_tokens"]) == ("gpt-4o", 0.7, 33)
+
+
+async def test_structured_output_comes_back_parsed(
+    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+) -> None:
+    fake_model.push(reply('{"category": "bug", "urgent": true}'))
+
+    response = await client.post(
+        "/v1/agents/triage/invoke", json={"message": "It crashes", "input": {"tier": "pro"}}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["output"] == {"category": "bug", "urgent": True}
+
+
+async def test_an_unknown_agent_is_404_naming_it(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/agents/nobody/invoke", json={"message": "hi"})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "agent_not_found"
+    assert "'nobody'" in response.json()["error"]["message"]
+    assert response.headers["X-Execution-Id"]
+
+
+async def test_a_disabled_agent_is_403(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/agents/dormant/invoke", json={"message": "hi"})
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "agent_disabled"
+    assert "'dormant'" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body.message"),
+        ({"message": 5}, "body.message"),
+        ({"message": "hi", "mesage": "typo"}, "body.mesage"),
+        ({"message": "hi", "options": {"temperature": 3}}, "body.options.temperature"),
+        ({"message": "hi", "options": {"timeout_ms": 0}}, "body.options.timeout_ms"),
+        (
+            {"message": "hi", "options": {"output_schema": {"type": 12}}},
+            "body.options.output_schema",
+        ),
+        ({"message": "hi", "input": [1, 2]}, "body.input"),
+    ],
+)
+async def test_a_bad_body_is_422_naming_the_field(
+    client: httpx.AsyncClient, body: dict[str, object], field: str
+) -> None:
+    response = await client.post(INVOKE, json=body)
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "request_validation_error"
+    assert field in error["message"]
+    assert [".".join(map(str, d["loc"])) for d in error["details"]] == [field]
+
+
+async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        INVOKE, content=b'{"message": ', headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["type"] == "json_invalid"
+
+
+async def test_input_failing_the_agents_input_schema_is_422_with_the_problem(
+    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+) -> None:
+    # ``minimum`` is checked by the agent's schema itself, after the typed body parsed.
+    response = await client.post(
+        "/v1/agents/triage/invoke", json={"message": "hi", "input": {"tier": "pro", "seats": 0}}
+    )
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "input_validation_error"
+    assert "'triage'" in error["message"]
+    assert error["details"] == ["seats: 0 is less than the minimum of 1"]
+    assert fake_model.requests == []
+
+
+async def test_a_model_failure_is_502_with_the_execution_id_in_body_and_header(
+    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+) -> None:
+    # The first call and the adapter's three retries; Retry-After 0 keeps it quick.
+    fake_model.push(*[ScriptedReply(status=500, error_message="boom", retry_after=0)] * 4)
+
+    response = await client.post(INVOKE, json={"message": "hi"})
+
+    assert response.status_code == 502
+    error = response.json()["error"]
+    assert error["code"] == "llm_service_error"
+    assert "boom" in error["message"]
+    assert error["execution_id"] == response.headers["X-Execution-Id"]
+    stored = (await client.get(f"/v1/executions/{error['execution_id']}")).json()
+    assert stored["status"] == "failed"
+
+
+async def test_a_model_that_hangs_past_timeout_ms_is_504(
+    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+) -> None:
+    fake_model.push(ScriptedReply(hang=True))
+
+    response = await client.post(INVOKE, json={"message": "hi", "options": {"timeout_ms": 200}})
+
+    assert response.status_code == 504
+    error = response.json()["error"]
+    assert error["code"] == "execution_timeout"
+    assert "timed out" in error["message"]
+    assert error["execution_id"] == response.headers["X-Execution-Id"]
+    stored = (await client.get(f"/v1/executions/{error['execution_id']}")).json()
+    assert stored["status"] == "timed_out"
+
+
+async def test_an_answer_failing_the_output_schema_is_502_with_the_problems(
+    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+) -> None:
+    fake_model.push(reply('{"category": "other"}'), reply('{"category": "other"}'))
+
+    response = await client.post(
+        "/v1/agents/triage/invoke", json={"message": "hi", "input": {"tier": "free"}}
+    )
+
+    assert response.status_code == 502
+    error = response.json()["error"]
+    assert error["code"] == "output_validation_error"
+    assert any("category" in d for d in error["details"])
+    assert error["execution_id"] == response.headers["X-Execution-Id"]

@@ -1,0 +1,161 @@
+"""``agents-gateway check``: every problem with file, field and message; exit 1 if any."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent_gateway_core.workspace import load_workspace
+
+from .conftest import RunCli, WriteWorkspace
+
+pytestmark = pytest.mark.unit
+
+EXAMPLE_WORKSPACE = Path(__file__).resolve().parents[4] / "examples" / "workspace"
+
+BROKEN = {
+    "gateway.yaml": "modle:\n  default: openai/gpt-4o-mini\n",
+    "agents/helper/AGENT.md": """
+        ---
+        description: Helps.
+        temprature: 0.2
+        ---
+        Be helpful.
+        """,
+    "agents/fetcher/AGENT.md": """
+        ---
+        skills: [missing-skill]
+        ---
+        Fetch things.
+        """,
+}
+
+
+def test_the_example_workspace_passes(run_cli: RunCli) -> None:
+    example = load_workspace(EXAMPLE_WORKSPACE)
+
+    result = run_cli("check", "--workspace", EXAMPLE_WORKSPACE, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "ok": True,
+        "workspace": str(EXAMPLE_WORKSPACE),
+        "agents": len(example.agents),
+        "skills": len(example.skills),
+        "tools": len(example.tools),
+    }
+
+
+def test_a_valid_workspace_prints_a_summary_and_exits_0(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(
+        {
+            "agents/a/AGENT.md": "A.",
+            "agents/b/AGENT.md": "---\nskills: [s]\n---\nB.",
+            "skills/s/SKILL.md": "---\ndescription: S.\n---\nUse it.",
+        }
+    )
+
+    result = run_cli("check", "--workspace", root)
+
+    assert result.exit_code == 0, result.output
+    assert f"{root}: 2 agents, 1 skill, 0 tools" in result.stdout
+
+
+def test_every_problem_is_listed_with_file_field_and_message(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(BROKEN)
+
+    result = run_cli("check", "--workspace", root)
+
+    assert result.exit_code == 1
+    assert "3 problems in the workspace" in result.stderr
+    assert "gateway.yaml" in result.stderr
+    assert "unknown section 'modle'; did you mean 'model'?" in result.stderr
+    assert "agents/helper/AGENT.md" in result.stderr
+    assert "temprature" in result.stderr
+    assert "agents/fetcher/AGENT.md" in result.stderr
+    assert "missing-skill" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_json_format_lists_problems_on_stdout(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(BROKEN)
+
+    result = run_cli("check", "--workspace", root, "--format", "json")
+
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    by_file = {(p["file"], p["field"]) for p in report["problems"]}
+    assert ("gateway.yaml", "modle") in by_file
+    assert ("agents/helper/AGENT.md", "temprature") in by_file
+    assert all(p["message"] for p in report["problems"])
+
+
+def test_gateway_sections_are_checked_as_serve_would(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace({"gateway.yaml": "server:\n  port: eighty\n"})
+
+    result = run_cli("check", "-w", root, "-f", "json")
+
+    assert result.exit_code == 1
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert (problem["file"], problem["field"]) == ("gateway.yaml", "server.port")
+    assert "integer" in problem["message"]
+
+
+def test_environment_overrides_are_checked_too(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace({"agents/solo/AGENT.md": "Just a prompt."})
+
+    result = run_cli("check", "-w", root, env={"AGENT_GATEWAY_SERVER__PORT": "eighty"})
+
+    assert result.exit_code == 1
+    assert "server.port" in result.stderr
+
+
+def test_a_missing_workspace_is_a_problem_not_a_traceback(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("check", "--workspace", tmp_path / "nowhere")
+
+    assert result.exit_code == 1
+    assert "workspace directory does not exist" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_workspace_defaults_to_the_environment_variable(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace({"agents/solo/AGENT.md": "Just a prompt."})
+
+    result = run_cli("check", env={"AGENT_GATEWAY_WORKSPACE": str(root)})
+
+    assert result.exit_code == 0, result.output
+    assert f"{root}: 1 agent, 0 skills, 0 tools" in result.stdout
+
+
+def test_workspace_defaults_to_workspace_in_the_current_folder(
+    run_cli: RunCli, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_workspace({"agents/solo/AGENT.md": "Just a prompt."})
+    monkeypatch.chdir(root.parent)
+
+    result = run_cli("check")
+
+    assert result.exit_code == 0, result.output
+    assert "1 agent" in result.stdout
+
+
+def test_an_unknown_format_is_a_usage_error(run_cli: RunCli) -> None:
+    result = run_cli("check", "-w", EXAMPLE_WORKSPACE, "--format", "yaml")
+
+    assert result.exit_code == 2
+    assert "yaml" in result.output

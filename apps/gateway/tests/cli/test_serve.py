@@ -1,0 +1,116 @@
+"""``agents-gateway serve``: refuses what it cannot serve, and serves the API over HTTP."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import RunCli, WriteWorkspace
+
+HEALTH_TIMEOUT_SECONDS = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get_json(url: str) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def _wait_for_health(url: str, process: subprocess.Popen[str]) -> tuple[int, dict[str, object]]:
+    deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"serve exited early:\n{process.communicate()[1]}")
+        try:
+            return _get_json(url)
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"no answer from {url} within {HEALTH_TIMEOUT_SECONDS}s")
+
+
+@pytest.mark.unit
+def test_worker_only_exits_2_and_says_what_it_needs(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("serve", "--worker-only", "-w", tmp_path)
+
+    assert result.exit_code == 2
+    assert "--worker-only" in result.stderr
+    assert "redis or rabbitmq" in result.stderr
+    assert "queue" in result.stderr
+
+
+@pytest.mark.unit
+def test_a_broken_workspace_is_listed_and_not_served(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace({"agents/a/AGENT.md": "---\ntemprature: 1\n---\nHi.\n"})
+
+    result = run_cli("serve", "-w", root, "--port", "1")
+
+    assert result.exit_code == 1
+    assert "agents/a/AGENT.md" in result.stderr
+    assert "temprature" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.unit
+def test_a_bad_server_section_is_listed_not_a_traceback(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace({"gateway.yaml": "server:\n  port: eighty\n"})
+
+    result = run_cli("serve", "-w", root)
+
+    assert result.exit_code == 1
+    assert "server.port" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.unit
+def test_an_out_of_range_port_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("serve", "-w", tmp_path, "--port", "70000")
+
+    assert result.exit_code == 2
+    assert "--port" in result.output
+
+
+@pytest.mark.integration
+def test_serve_answers_health_over_http_and_stops_on_ctrl_c(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace(
+        {
+            "gateway.yaml": "model:\n  default: openai/gpt-4o-mini\n",
+            "agents/helper/AGENT.md": "Be helpful.",
+        }
+    )
+    port = _free_port()
+    command = [sys.executable, "-m", "agent_gateway.cli", "serve", "-w", str(root)]
+    command += ["--port", str(port), "--no-auth", "--log-level", "warning"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        status, body = _wait_for_health(f"http://127.0.0.1:{port}/v1/health", process)
+
+        assert status == 200
+        assert body["status"] == "ok"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr

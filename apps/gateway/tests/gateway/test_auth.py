@@ -1,0 +1,220 @@
+"""Authentication of the HTTP API: the ``auth`` argument, use_auth, use_api_keys, gateway.yaml.
+
+A custom route behind the gateway's own principal dependency stands in for any protected
+route, so these tests do not depend on which API routes exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from agent_gateway import Gateway
+from agent_gateway.api.deps import CurrentPrincipal, require_scope
+from agent_gateway_core.domain.auth import Principal
+from agent_gateway_core.testing import StaticTokenAuthProvider
+
+pytestmark = pytest.mark.integration
+
+ClientFor = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+WriteWorkspace = Callable[..., Path]
+
+
+def with_protected_routes(gw: Gateway) -> Gateway:
+    """Add ``GET /v1/whoami`` (any caller) and ``GET /v1/admin-only`` (``admin`` scope)."""
+
+    @gw.get("/v1/whoami")
+    async def whoami(principal: CurrentPrincipal) -> dict[str, Any]:
+        return {"subject": principal.subject, "scopes": sorted(principal.scopes)}
+
+    @gw.get("/v1/admin-only", dependencies=[require_scope("admin")])
+    async def admin_only() -> dict[str, bool]:
+        return {"ok": True}
+
+    return gw
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_auth_on_without_keys_logs_how_to_fix_it_and_answers_401(
+    write_workspace: WriteWorkspace, client_for: ClientFor, caplog: pytest.LogCaptureFixture
+) -> None:
+    gw = with_protected_routes(Gateway(workspace=write_workspace()))
+    with caplog.at_level(logging.ERROR, logger="agent_gateway"):
+        async with gw, client_for(gw) as client:
+            assert (await client.get("/v1/health")).status_code == 200
+            assert (await client.get("/v1/health")).json()["auth"] == "on"
+            response = await client.get("/v1/whoami", headers=bearer("anything"))
+            assert response.status_code == 401
+            assert response.headers["www-authenticate"] == "Bearer"
+            assert (await client.get("/v1/whoami")).status_code == 401
+            assert (await client.get("/v1/agents", headers=bearer("anything"))).status_code == 401
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("no API keys are configured" in e for e in errors)
+    assert any("use_api_keys" in e and "auth=False" in e for e in errors)
+
+
+async def test_auth_false_lets_every_caller_in(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = with_protected_routes(Gateway(workspace=write_workspace(), auth=False))
+    async with gw, client_for(gw) as client:
+        response = await client.get("/v1/whoami")
+        assert response.status_code == 200
+        assert response.json() == {"subject": "anonymous", "scopes": ["*"]}
+        assert (await client.get("/v1/admin-only")).status_code == 200
+
+
+async def test_auth_disabled_in_gateway_yaml(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    root = write_workspace(yaml="auth:\n  enabled: false\n")
+    gw = with_protected_routes(Gateway(workspace=root))
+    async with gw, client_for(gw) as client:
+        assert (await client.get("/v1/whoami")).status_code == 200
+
+
+async def test_api_keys_accept_bearer_and_x_api_key_and_reject_a_wrong_key(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = with_protected_routes(Gateway(workspace=write_workspace()))
+    gw.use_api_keys([{"name": "svc", "key": "sk-right", "scopes": ["*"]}])
+    async with gw, client_for(gw) as client:
+        ok = await client.get("/v1/whoami", headers=bearer("sk-right"))
+        assert ok.status_code == 200
+        assert ok.json() == {"subject": "apikey:svc", "scopes": ["*"]}
+        by_header = await client.get("/v1/whoami", headers={"X-API-Key": "sk-right"})
+        assert by_header.status_code == 200
+
+        wrong = await client.get("/v1/whoami", headers=bearer("sk-wrong"))
+        assert wrong.status_code == 401
+        assert wrong.headers["www-authenticate"] == "Bearer"
+        assert wrong.json() == {
+            "error": {"code": "authentication_error", "message": "invalid API key"}
+        }
+        assert wrong.headers["x-content-type-options"] == "nosniff"
+
+        assert (await client.get("/v1/agents", headers=bearer("sk-right"))).status_code == 200
+        assert (await client.get("/v1/agents", headers=bearer("sk-wrong"))).status_code == 401
+
+        missing = await client.get("/v1/whoami")
+        assert missing.status_code == 401
+        assert "Authorization: Bearer" in missing.json()["error"]["message"]
+
+        basic = await client.get("/v1/whoami", headers={"Authorization": "Basic c2stcmlnaHQ="})
+        assert basic.status_code == 401
+        assert "must be 'Bearer <token>'" in basic.json()["error"]["message"]
+
+
+async def test_a_key_without_the_admin_scope_is_forbidden_on_admin_routes(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = with_protected_routes(Gateway(workspace=write_workspace()))
+    gw.use_api_keys(
+        [
+            {"name": "reader", "key": "sk-reader", "scopes": ["read"]},
+            {"name": "admin", "key": "sk-admin", "scopes": ["admin"]},
+        ]
+    )
+    async with gw, client_for(gw) as client:
+        forbidden = await client.get("/v1/admin-only", headers=bearer("sk-reader"))
+        assert forbidden.status_code == 403
+        assert forbidden.json()["error"] == {
+            "code": "authorization_error",
+            "message": "this call needs the 'admin' scope",
+        }
+        assert (await client.get("/v1/admin-only", headers=bearer("sk-admin"))).status_code == 200
+
+
+async def test_post_reload_needs_the_admin_scope(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = Gateway(workspace=write_workspace())
+    gw.use_api_keys(
+        [
+            {"name": "reader", "key": "sk-reader", "scopes": ["read"]},
+            {"name": "admin", "key": "sk-admin", "scopes": ["admin"]},
+        ]
+    )
+    async with gw, client_for(gw) as client:
+        forbidden = await client.post("/v1/reload", headers=bearer("sk-reader"))
+        allowed = await client.post("/v1/reload", headers=bearer("sk-admin"))
+    assert forbidden.status_code == 403
+    assert forbidden.json()["error"]["code"] == "authorization_error"
+    assert "'admin' scope" in forbidden.json()["error"]["message"]
+    assert allowed.status_code == 200
+
+
+async def test_api_keys_from_gateway_yaml_with_env_substitution(
+    write_workspace: WriteWorkspace, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SERVICE_KEY", "sk-from-env")
+    root = write_workspace(
+        yaml="""\
+        auth:
+          api_keys:
+            - name: service
+              key: ${SERVICE_KEY}
+              scopes: [read]
+        """
+    )
+    gw = with_protected_routes(Gateway(workspace=root))
+    async with gw, client_for(gw) as client:
+        ok = await client.get("/v1/whoami", headers=bearer("sk-from-env"))
+        assert ok.json() == {"subject": "apikey:service", "scopes": ["read"]}
+        literal = await client.get("/v1/whoami", headers=bearer("${SERVICE_KEY}"))
+        assert literal.status_code == 401
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+async def test_a_callable_as_auth(
+    is_async: bool, write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    def check(token: str) -> str | None:
+        return "user:alice" if token == "alice-token" else None
+
+    async def check_async(token: str) -> str | None:
+        return check(token)
+
+    gw = with_protected_routes(
+        Gateway(workspace=write_workspace(), auth=check_async if is_async else check)
+    )
+    async with gw, client_for(gw) as client:
+        ok = await client.get("/v1/whoami", headers=bearer("alice-token"))
+        assert ok.json() == {"subject": "user:alice", "scopes": ["*"]}
+        rejected = await client.get("/v1/whoami", headers=bearer("mallory-token"))
+        assert rejected.status_code == 401
+        assert rejected.headers["www-authenticate"] == "Bearer"
+
+
+async def test_an_auth_provider_as_auth_argument_and_through_use_auth(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    principal = Principal(subject="user:bob", scopes=frozenset({"read"}))
+    for gw in (
+        Gateway(workspace=write_workspace(), auth=StaticTokenAuthProvider({"bob": principal})),
+        Gateway(workspace=write_workspace()).use_auth(StaticTokenAuthProvider({"bob": principal})),
+    ):
+        with_protected_routes(gw)
+        async with gw, client_for(gw) as client:
+            ok = await client.get("/v1/whoami", headers=bearer("bob"))
+            assert ok.json() == {"subject": "user:bob", "scopes": ["read"]}
+            assert (await client.get("/v1/whoami", headers=bearer("eve"))).status_code == 401
+            assert (await client.get("/v1/admin-only", headers=bearer("bob"))).status_code == 403
+
+
+async def test_use_auth_none_disables_authentication(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = with_protected_routes(Gateway(workspace=write_workspace()).use_auth(None))
+    async with gw, client_for(gw) as client:
+        assert (await client.get("/v1/whoami")).json()["subject"] == "anonymous"
+        assert (await client.get("/v1/health")).json()["auth"] == "off"

@@ -1,0 +1,136 @@
+"""A configured feature this installation cannot serve stops startup; none is silently ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent_gateway import Gateway
+from agent_gateway_core.errors import ConfigError, MissingExtraError
+from agent_gateway_core.testing import InMemoryPersistence, RecordingNotificationBackend
+
+pytestmark = pytest.mark.unit
+
+WriteWorkspace = Callable[..., Path]
+
+# (how it is configured, the extra whose install line the error must give)
+NEEDS_AN_EXTRA: dict[str, tuple[Callable[[Gateway], Any], str]] = {
+    "use_sqlite": (lambda gw: gw.use_sqlite(":memory:"), "sqlite"),
+    "use_postgres": (
+        lambda gw: gw.use_postgres("postgresql+asyncpg://u:p@db.test/agents"),
+        "postgres",
+    ),
+    "use_redis_queue": (lambda gw: gw.use_redis_queue(), "redis"),
+    "use_rabbitmq_queue": (lambda gw: gw.use_rabbitmq_queue(), "rabbitmq"),
+    "use_oauth2": (lambda gw: gw.use_oauth2("https://issuer.test", "agents"), "oauth2"),
+    "use_slack_notifications": (lambda gw: gw.use_slack_notifications("xoxb-test"), "slack"),
+    "use_webhook_notifications": (
+        lambda gw: gw.use_webhook_notifications("https://hook.test/x"),
+        "webhooks",
+    ),
+    "add_mcp_server (stdio)": (
+        lambda gw: gw.add_mcp_server("fs", "stdio", command="mcp-fs"),
+        "mcp",
+    ),
+    "add_mcp_server (http)": (
+        lambda gw: gw.add_mcp_server("remote", "streamable_http", url="https://mcp.test/mcp"),
+        "mcp",
+    ),
+}
+
+
+@pytest.mark.parametrize("feature", sorted(NEEDS_AN_EXTRA))
+async def test_a_feature_without_its_adapter_stops_startup_with_the_install_line(
+    feature: str, write_workspace: WriteWorkspace
+) -> None:
+    configure, extra = NEEDS_AN_EXTRA[feature]
+    gw = Gateway(workspace=write_workspace())
+    configure(gw)
+    with pytest.raises(MissingExtraError) as caught:
+        await gw.startup()
+    assert f"pip install 'agents-gateway[{extra}]'" in str(caught.value)
+    assert caught.value.extra == extra
+    assert not gw.started
+
+
+async def test_oauth2_is_checked_even_when_auth_is_off(write_workspace: WriteWorkspace) -> None:
+    gw = Gateway(workspace=write_workspace(), auth=False).use_oauth2("https://i.test", "a")
+    with pytest.raises(MissingExtraError, match=r"agents-gateway\[oauth2\]"):
+        await gw.startup()
+
+
+@pytest.mark.parametrize(
+    ("section", "extra"),
+    [
+        ("persistence:\n  backend: sqlite\n", "sqlite"),
+        ("persistence:\n  backend: postgres\n  url: postgresql+asyncpg://db.test/a\n", "postgres"),
+        ("queue:\n  backend: redis\n", "redis"),
+        ("queue:\n  backend: rabbitmq\n", "rabbitmq"),
+    ],
+)
+async def test_a_backend_chosen_in_gateway_yaml_needs_its_extra_too(
+    section: str, extra: str, write_workspace: WriteWorkspace
+) -> None:
+    with pytest.raises(MissingExtraError, match=rf"pip install 'agents-gateway\[{extra}\]'"):
+        async with Gateway(workspace=write_workspace(yaml=section), auth=False):
+            pass
+
+
+async def test_a_custom_backend_in_code_wins_over_an_uninstalled_one_in_yaml(
+    write_workspace: WriteWorkspace,
+) -> None:
+    store = InMemoryPersistence()
+    gw = Gateway(workspace=write_workspace(yaml="persistence:\n  backend: sqlite\n"), auth=False)
+    async with gw.use_persistence(store).use_queue(None):
+        assert gw.services is not None
+        assert gw.services.persistence is store
+        assert gw.services.queue is None
+
+
+async def test_a_disabled_mcp_server_needs_no_extra(write_workspace: WriteWorkspace) -> None:
+    gw = Gateway(workspace=write_workspace(), auth=False)
+    gw.add_mcp_server("fs", "stdio", command="mcp-fs", enabled=False)
+    async with gw:
+        assert gw.started
+
+
+async def test_file_memory_is_refused_as_unavailable_in_this_release(
+    write_workspace: WriteWorkspace,
+) -> None:
+    gw = Gateway(workspace=write_workspace(), auth=False).use_file_memory()
+    with pytest.raises(ConfigError, match="file memory is not available in this release"):
+        await gw.startup()
+    assert not gw.started
+
+
+async def test_custom_notification_backends_are_refused_as_unavailable(
+    write_workspace: WriteWorkspace,
+) -> None:
+    gw = Gateway(workspace=write_workspace(), auth=False)
+    gw.use_notifications(RecordingNotificationBackend())
+    with pytest.raises(ConfigError, match="notification delivery is not available"):
+        await gw.startup()
+
+
+async def test_use_notifications_none_clears_what_would_have_failed(
+    write_workspace: WriteWorkspace,
+) -> None:
+    gw = Gateway(workspace=write_workspace(), auth=False)
+    gw.use_slack_notifications("xoxb-test").use_webhook_notifications("https://hook.test/x")
+    gw.use_notifications(RecordingNotificationBackend()).use_notifications(None)
+    async with gw:
+        assert gw.started
+
+
+async def test_a_failed_startup_leaves_the_gateway_startable(
+    write_workspace: WriteWorkspace,
+) -> None:
+    gw = Gateway(workspace=write_workspace(), auth=False).use_redis_queue()
+    with pytest.raises(MissingExtraError):
+        await gw.startup()
+    gw.use_memory_queue()  # still configurable: it never started
+    async with gw:
+        assert gw.started
