@@ -82,7 +82,7 @@ def test_unknown_gateway_section(write: Write, load_problems: LoadProblems) -> N
             "plugins",
             "unknown section 'plugins'; known sections: auth, cors, dashboard, guardrails, "
             "mcp, memory, model, notifications, persistence, queue, rate_limit, scheduler, "
-            "security, server, telemetry",
+            "security, server, sessions, telemetry",
         ),
     ]
 

@@ -71,7 +71,7 @@ class LiteLLMClient(LLMClient):
         LiteLLMClient._open_clients += 1
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
-        litellm = self._litellm()
+        litellm = await self._litellm()
         kwargs = self._call_kwargs(request)
         timeout: float = kwargs["timeout"]
         attempt = 0
@@ -86,7 +86,7 @@ class LiteLLMClient(LLMClient):
             attempt += 1
 
     async def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        litellm = self._litellm()
+        litellm = await self._litellm()
         kwargs = self._call_kwargs(request)
         kwargs["stream"] = True
         kwargs["stream_options"] = {"include_usage": True}
@@ -130,10 +130,17 @@ class LiteLLMClient(LLMClient):
 
     # ------------------------------------------------------------------ internals
 
-    def _litellm(self) -> Any:
+    async def warm_up(self) -> None:
+        """Import litellm now (in a thread) instead of on the first call."""
+        await self._litellm()
+
+    async def _litellm(self) -> Any:
         if self._closed:
             raise RuntimeError("LiteLLMClient is closed")
-        return load_litellm()
+        if load_litellm.cache_info().currsize:
+            return load_litellm()
+        # Importing litellm takes seconds of CPU; never on the event loop.
+        return await asyncio.to_thread(load_litellm)
 
     def _call_kwargs(self, request: LLMRequest) -> dict[str, Any]:
         kwargs: dict[str, Any] = {

@@ -313,8 +313,4 @@ class FluentConfiguration:
             "trust_forwarded": trust_forwarded,
             "forwarded_allow_ips": forwarded_allow_ips,
         }
-        if trust_forwarded:
-            from agent_gateway.middleware import install_proxy_headers
-
-            install_proxy_headers(self, forwarded_allow_ips)  # type: ignore[arg-type]
         return self

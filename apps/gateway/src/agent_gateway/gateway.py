@@ -28,7 +28,7 @@ from agent_gateway.api.typed_routes import install_typed_invoke_routes
 from agent_gateway.composition.container import GatewayContainer
 from agent_gateway.fluent import FluentConfiguration
 from agent_gateway.lifecycle import AuthOption, start_services, stop_services
-from agent_gateway.middleware import SecurityHeadersMiddleware, install_middleware
+from agent_gateway.middleware import install_middleware, wrap_outer_middleware
 from agent_gateway.reloader import WorkspaceReloader
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.auth import Principal
@@ -102,8 +102,8 @@ class Gateway(FluentConfiguration, FastAPI):
         self.include_router(build_api_router())
 
     def build_middleware_stack(self) -> ASGIApp:
-        # Outermost, around Starlette's error middleware: a 500 answer gets the headers too.
-        return SecurityHeadersMiddleware(super().build_middleware_stack(), gateway=self)
+        # Outermost, around Starlette's error middleware (see wrap_outer_middleware).
+        return wrap_outer_middleware(super().build_middleware_stack(), gateway=self)
 
     # ---------------------------------------------------------------- state
 

@@ -268,9 +268,3 @@ async def stop_services(services: GatewayServices) -> None:
     await services.persistence.aclose()
     if services.local_model is not None:
         await services.local_model.aclose()
-
-
-def describe_startup_failure(exc: BaseException) -> str:
-    if isinstance(exc, WorkspaceError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"

@@ -8,7 +8,7 @@ whole stack, outside Starlette's error middleware, so even a 500 answer carries 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -107,7 +107,18 @@ def install_middleware(gateway: Gateway) -> None:
     gateway.add_middleware(ConfiguredCorsMiddleware, gateway=gateway)
 
 
-def install_proxy_headers(gateway: Gateway, trusted_hosts: str) -> None:
-    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+def wrap_outer_middleware(app: ASGIApp, gateway: Gateway) -> ASGIApp:
+    """Security headers around everything (a 500 gets them too), and — when configured with
+    ``use_proxy_headers`` — the proxy-headers fix-up outermost, so every layer sees the
+    client's scheme and address."""
+    wrapped: ASGIApp = SecurityHeadersMiddleware(app, gateway=gateway)
+    proxy = gateway._fluent.proxy_headers
+    if proxy and proxy["trust_forwarded"]:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-    gateway.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_hosts)
+        # uvicorn types ASGI apps more narrowly than Starlette; the protocol is the same.
+        proxied: Any = ProxyHeadersMiddleware(
+            cast(Any, wrapped), trusted_hosts=proxy["forwarded_allow_ips"]
+        )
+        return cast(ASGIApp, proxied)
+    return wrapped

@@ -195,17 +195,26 @@ def peek_server_settings(workspace: str | Path) -> ServerSettings:
     """``server:`` of gateway.yaml with env overrides, read without loading the workspace.
 
     ``Gateway.run`` needs host and port before uvicorn starts the app (which loads the rest).
+    This is best effort: anything wrong here is reported in full, file and field, when the
+    app starts, so a problem falls back to the defaults instead of raising a traceback.
     """
     import yaml
 
     path = Path(workspace) / "gateway.yaml"
     raw: dict[str, Any] = {}
-    if path.exists():
-        data = yaml.safe_load(path.read_text()) or {}
-        server = data.get("server") if isinstance(data, dict) else None
-        if isinstance(server, dict):
-            raw = {k: v for k, v in server.items() if not (isinstance(v, str) and "${" in v)}
-    return _ServerOnly.model_validate({"server": raw}).server
+    try:
+        data = yaml.safe_load(path.read_text()) if path.exists() else None
+    except (OSError, yaml.YAMLError):
+        data = None
+    server = data.get("server") if isinstance(data, dict) else None
+    if isinstance(server, dict):
+        raw = {k: v for k, v in server.items() if not (isinstance(v, str) and "${" in v)}
+    for candidate in (raw, {}):
+        try:
+            return _ServerOnly.model_validate({"server": candidate}).server
+        except (ValidationError, ValueError):
+            continue
+    return ServerSettings()
 
 
 class _ServerOnly(BaseSettings):
