@@ -70,13 +70,17 @@ class LocalModelClient(LLMClient):
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         response = await self._client.complete(await self._rewrite(request))
-        return dataclasses.replace(response, model=request.model)
+        return _renamed(response, request.model)
 
     async def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
         async for event in self._client.stream(await self._rewrite(request)):
-            if isinstance(event, LLMResponse):
-                event = dataclasses.replace(event, model=request.model)
-            yield event
+            yield _renamed(event, request.model) if isinstance(event, LLMResponse) else event
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def _renamed(response: LLMResponse, model: str) -> LLMResponse:
+    """Report the model under the name the agent asked for (``local/...``)."""
+    usage = response.usage.model_copy(update={"models_used": (model,)})
+    return dataclasses.replace(response, model=model, usage=usage)
