@@ -16,6 +16,7 @@ from agent_gateway_core.domain.execution import (
 from agent_gateway_core.domain.messages import Message, Role
 from agent_gateway_core.domain.tool import ToolContext
 from agent_gateway_core.engine.request import ExecutionRequest
+from agent_gateway_core.errors import AgentNotFoundError
 from agent_gateway_core.testing import reply, tool_call
 
 pytestmark = pytest.mark.unit
@@ -162,6 +163,41 @@ async def test_pre_queued_record_is_only_moved_on(harness) -> None:
     assert record is not None
     assert record.status is ExecutionStatus.SUCCEEDED
     assert [w[0] for w in harness.persistence.executions.writes].count("create") == 1
+
+
+async def test_accept_stores_a_queued_record_that_run_then_moves_on(harness) -> None:
+    engine = harness.engine()
+    request = ExecutionRequest(
+        agent_id="helper", message="later", user_id="u1", session_id="sess_0123456789ab"
+    )
+
+    accepted = await engine.accept(request)
+
+    record = await harness.persistence.executions.get(request.execution_id)
+    assert record is not None
+    assert record.status is ExecutionStatus.QUEUED
+    assert (record.user_id, record.session_id) == ("u1", "sess_0123456789ab")
+    events = await harness.persistence.executions.list_events(request.execution_id)
+    assert [e.type for e in events] == [EventType.QUEUED]
+    assert harness.llm.requests == []  # nothing runs until a worker picks it up
+    assert accepted.record_created
+
+    result = await engine.run(accepted)
+
+    assert result.status is ExecutionStatus.SUCCEEDED
+    events = await harness.persistence.executions.list_events(request.execution_id)
+    assert events[0].type is EventType.QUEUED
+    assert events[-1].type is EventType.COMPLETED
+
+
+async def test_accept_refuses_what_could_not_run_and_stores_nothing(harness) -> None:
+    engine = harness.engine()
+    request = ExecutionRequest(agent_id="nobody", message="later")
+
+    with pytest.raises(AgentNotFoundError):
+        await engine.accept(request)
+
+    assert await harness.persistence.executions.get(request.execution_id) is None
 
 
 async def test_chat_history_goes_between_system_and_user(harness) -> None:

@@ -314,3 +314,55 @@ class FluentConfiguration:
             "forwarded_allow_ips": forwarded_allow_ips,
         }
         return self
+
+    # ---------------------------------------------------------------- dashboard
+
+    def use_dashboard(
+        self,
+        *,
+        title: str | None = None,
+        subtitle: str | None = None,
+        logo_url: str | None = None,
+        favicon_url: str | None = None,
+        auth_username: str | None = None,
+        auth_password: str | None = None,
+        theme: str | None = None,
+        accent_color: str | None = None,
+        primary_color: str | None = None,
+        secondary_color: str | None = None,
+        surface_color: str | None = None,
+        sidebar_color: str | None = None,
+        danger_color: str | None = None,
+        oauth2_issuer: str | None = None,
+        oauth2_client_id: str | None = None,
+        oauth2_client_secret: str | None = None,
+        oauth2_scopes: list[str] | None = None,
+        login_button_text: str | None = None,
+        admin_username: str | None = None,
+        admin_password: str | None = None,
+        session_secret: str | None = None,
+        session_cookie_name: str | None = None,
+        session_cookie_same_site: str | None = None,
+        session_cookie_https_only: bool | None = None,
+        session_cookie_domain: str | None = None,
+        session_max_age_seconds: int | None = None,
+    ) -> Self:
+        """Enable the web dashboard at ``/dashboard`` (its own session-based login).
+
+        Password login and OAuth2 are mutually exclusive (ConfigError at startup).
+        """
+        self._check_not_started()
+        if theme is not None and theme not in ("light", "dark", "auto"):
+            raise ConfigError(f"theme must be 'light', 'dark' or 'auto', got {theme!r}")
+        if session_cookie_same_site is not None and session_cookie_same_site not in (
+            "lax",
+            "strict",
+            "none",
+        ):
+            raise ConfigError(
+                f"session_cookie_same_site must be 'lax', 'strict' or 'none', got "
+                f"{session_cookie_same_site!r}"
+            )
+        options = {k: v for k, v in locals().items() if k not in ("self", "options")}
+        self._fluent.dashboard = options
+        return self

@@ -130,6 +130,8 @@ def check_available_features(fluent: FluentOptions, settings: GatewaySettings) -
         raise ConfigError(
             "use_notifications(): notification delivery is not available in this release"
         )
+    if fluent.dashboard is not None:
+        raise ConfigError("use_dashboard(): the web dashboard is not available in this release")
 
 
 def _required_adapters(

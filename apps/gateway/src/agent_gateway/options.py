@@ -58,6 +58,7 @@ class FluentOptions:
     cors: dict[str, Any] | None = None
     security_headers: dict[str, Any] | None = None
     proxy_headers: dict[str, Any] | None = None
+    dashboard: dict[str, Any] | None = None
 
     @staticmethod
     def is_set(value: object) -> bool:

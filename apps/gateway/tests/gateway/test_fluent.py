@@ -47,6 +47,7 @@ FLUENT_CALLS: dict[str, FluentCall] = {
     "use_retriever": lambda gw: gw.use_retriever("docs", StaticRetriever(["a passage"])),
     "use_memory": lambda gw: gw.use_memory(InMemoryMemoryManager()),
     "use_file_memory": lambda gw: gw.use_file_memory(),
+    "use_dashboard": lambda gw: gw.use_dashboard(auth_password="secret", theme="dark"),
     "add_mcp_server": lambda gw: gw.add_mcp_server("fs", "stdio", command="mcp-fs"),
     "use_cors": lambda gw: gw.use_cors(allow_origins=["https://app.test"]),
     "use_security_headers": lambda gw: gw.use_security_headers(x_frame_options="SAMEORIGIN"),
@@ -124,6 +125,11 @@ def test_add_mcp_server_needs_the_transports_target(
 ) -> None:
     with pytest.raises(ValueError, match=needed):
         Gateway().add_mcp_server("srv", transport, **kwargs)
+
+
+def test_use_dashboard_rejects_an_unknown_theme() -> None:
+    with pytest.raises(ConfigError, match="theme must be 'light', 'dark' or 'auto'"):
+        Gateway().use_dashboard(theme="purple")
 
 
 def test_use_retriever_rejects_a_duplicate_name() -> None:

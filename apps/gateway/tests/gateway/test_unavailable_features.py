@@ -106,6 +106,15 @@ async def test_file_memory_is_refused_as_unavailable_in_this_release(
     assert not gw.started
 
 
+async def test_the_dashboard_is_refused_as_unavailable_in_this_release(
+    write_workspace: WriteWorkspace,
+) -> None:
+    gw = Gateway(workspace=write_workspace(), auth=False).use_dashboard(auth_password="secret")
+    with pytest.raises(ConfigError, match="dashboard is not available in this release"):
+        await gw.startup()
+    assert not gw.started
+
+
 async def test_custom_notification_backends_are_refused_as_unavailable(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -140,6 +141,15 @@ class ExecutionEngine:
         A host that accepts a request now and runs it later (a queue) checks it first, so
         it never accepts what could not run."""
         self._prepare(request)
+
+    async def accept(self, request: ExecutionRequest) -> ExecutionRequest:
+        """Check ``request`` and store it as ``queued``, to be run later (by a queue worker).
+
+        Returns the request marked as stored, ready to hand to :meth:`run` in any process.
+        """
+        self._prepare(request)
+        await self._recorder.accept(request)
+        return dataclasses.replace(request, record_created=True)
 
     async def run(self, request: ExecutionRequest) -> ExecutionResult:
         """Run ``request`` to completion and return its result."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from agent_gateway_core.domain.events import EventType
+from datetime import datetime
+
+from agent_gateway_core.domain.events import EventType, NewEvent
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionResult, ExecutionStatus
 from agent_gateway_core.engine.event_log import EventLog
 from agent_gateway_core.engine.request import ExecutionRequest
@@ -16,6 +18,24 @@ _TERMINAL_EVENTS = {
     ExecutionStatus.CANCELLED: EventType.CANCELLED,
     ExecutionStatus.TIMED_OUT: EventType.TIMED_OUT,
 }
+
+
+def queued_record(request: ExecutionRequest, now: datetime) -> ExecutionRecord:
+    """The record of a request that has been accepted and not started."""
+    return ExecutionRecord(
+        id=request.execution_id,
+        agent_id=request.agent_id,
+        status=ExecutionStatus.QUEUED,
+        kind=request.kind,
+        message=request.message,
+        input=request.input,
+        user_id=request.user_id,
+        session_id=request.session_id,
+        parent_execution_id=request.parent_execution_id,
+        schedule_id=request.schedule_id,
+        idempotency_key=request.idempotency_key,
+        created_at=now,
+    )
 
 
 class ExecutionRecorder:
@@ -32,25 +52,18 @@ class ExecutionRecorder:
     def event_log(self, execution_id: str) -> EventLog:
         return EventLog(self._store, execution_id, self._clock)
 
+    async def accept(self, request: ExecutionRequest) -> None:
+        """Store the execution as ``queued`` with its first event, for a background run."""
+        now = self._clock.now()
+        await self._store.create(queued_record(request, now))
+        await self._store.append_events(
+            request.execution_id, [NewEvent(type=EventType.QUEUED, at=now)]
+        )
+
     async def start(self, request: ExecutionRequest) -> None:
         """Store the record (unless the caller queued it already) and mark it running."""
         if not request.record_created:
-            await self._store.create(
-                ExecutionRecord(
-                    id=request.execution_id,
-                    agent_id=request.agent_id,
-                    status=ExecutionStatus.QUEUED,
-                    kind=request.kind,
-                    message=request.message,
-                    input=request.input,
-                    user_id=request.user_id,
-                    session_id=request.session_id,
-                    parent_execution_id=request.parent_execution_id,
-                    schedule_id=request.schedule_id,
-                    idempotency_key=request.idempotency_key,
-                    created_at=self._clock.now(),
-                )
-            )
+            await self._store.create(queued_record(request, self._clock.now()))
         await self._store.transition(
             request.execution_id,
             ExecutionUpdate(status=ExecutionStatus.RUNNING, at=self._clock.now()),

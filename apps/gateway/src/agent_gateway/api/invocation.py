@@ -23,7 +23,6 @@ from agent_gateway.api.schemas import AcceptedResponse, InvokeRequest, InvokeRes
 from agent_gateway.services import GatewayServices
 from agent_gateway.worker import end_queued, options_payload, run_detached
 from agent_gateway_core.domain.agent import ExecutionMode
-from agent_gateway_core.domain.events import EventType, NewEvent
 from agent_gateway_core.domain.execution import (
     ExecutionRecord,
     ExecutionResult,
@@ -95,24 +94,9 @@ async def _run(
 
 async def _accept(services: GatewayServices, request: ExecutionRequest) -> Response:
     """Store the execution as queued, hand it to the queue, answer 202."""
-    services.runtime.engine.check(request)  # never accept what cannot run
-    executions = services.persistence.executions
+    # Checked and stored as queued before the 202: nothing accepted is lost.
+    request = await services.runtime.engine.accept(request)
     now = services.clock.now()
-    await executions.create(
-        ExecutionRecord(
-            id=request.execution_id,
-            agent_id=request.agent_id,
-            status=ExecutionStatus.QUEUED,
-            kind=request.kind,
-            message=request.message,
-            input=request.input,
-            user_id=request.user_id,
-            idempotency_key=request.idempotency_key,
-            created_at=now,
-        )
-    )
-    await executions.append_events(request.execution_id, [NewEvent(type=EventType.QUEUED, at=now)])
-    request = dataclasses.replace(request, record_created=True)
     if services.queue is None:
         run_detached(services, request)
         return _accepted(request.execution_id, ExecutionStatus.QUEUED)
