@@ -44,6 +44,10 @@ test-fast: install ## Unit tests only, no lint
 .PHONY: all
 all: format lint test ## format, lint, test
 
+.PHONY: bench
+bench: install ## Run the benchmarks (see docs/performance.md)
+	$(RUN) python tests/bench/run.py $(BENCH_ARGS)
+
 .PHONY: clean
 clean: ## Remove caches and the virtualenv
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

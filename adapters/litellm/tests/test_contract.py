@@ -1,10 +1,16 @@
-"""LiteLLMClient passes the LLMClient contract over real HTTP against the fake OpenAI server."""
+"""LiteLLMClient passes the LLMClient contract and the OpenAI HTTP client suite, over real HTTP."""
 
 from __future__ import annotations
 
 import pytest
 
-from agent_gateway_testing.contracts import LLMClientContract, LLMHarness
+from agent_gateway_litellm import LiteLLMClient
+from agent_gateway_testing.contracts import (
+    LLMClientContract,
+    LLMHarness,
+    OpenAIHTTPClientContract,
+)
+from agent_gateway_testing.contracts.openai_http_client import ClientFactory
 from agent_gateway_testing.fake_openai import FakeOpenAIServer
 
 from .conftest import MakeClient
@@ -20,3 +26,9 @@ class TestLiteLLMClientContract(LLMClientContract):
         return LLMHarness(
             client=client, model="openai/fake-model", push=server.push, max_attempts=2
         )
+
+
+class TestLiteLLMClientOverHTTP(OpenAIHTTPClientContract):
+    @pytest.fixture
+    def client_factory(self) -> ClientFactory:
+        return LiteLLMClient

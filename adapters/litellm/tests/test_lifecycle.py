@@ -1,4 +1,7 @@
-"""aclose: litellm's process-wide HTTP pool is released by the last client, never under another."""
+"""aclose: litellm's process-wide HTTP pool is released by the last client, never under another.
+
+(A closed client refusing calls, and one closing under another: OpenAIHTTPClientContract.)
+"""
 
 from __future__ import annotations
 
@@ -14,29 +17,6 @@ from .conftest import MakeClient
 pytestmark = pytest.mark.integration
 
 _REQUEST = LLMRequest(model="openai/fake-model", messages=(Message.user("hi"),))
-
-
-async def test_a_closed_client_refuses_calls(make_client: MakeClient) -> None:
-    client = make_client()
-    await client.aclose()
-
-    with pytest.raises(RuntimeError, match="LiteLLMClient is closed"):
-        await client.complete(_REQUEST)
-    with pytest.raises(RuntimeError, match="LiteLLMClient is closed"):
-        await anext(aiter(client.stream(_REQUEST)))
-
-
-async def test_closing_one_client_leaves_another_working(
-    server: FakeOpenAIServer, make_client: MakeClient
-) -> None:
-    first, second = make_client(), make_client()
-    server.push(ScriptedReply(content="one"), ScriptedReply(content="two"))
-    await first.complete(_REQUEST)
-
-    await first.aclose()
-    response = await second.complete(_REQUEST)
-
-    assert response.content == "two"
 
 
 async def test_a_new_client_works_after_the_last_one_closed(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 from agent_gateway_core.errors import LLMError, LLMTimeoutError
+from agent_gateway_core.llm.backoff import Backoff, RetryPolicy
+from agent_gateway_core.llm.openai_wire import request_options, to_openai_messages, to_openai_tools
+from agent_gateway_core.llm.stream_assembler import StreamAssembler
 from agent_gateway_core.ports.llm_client import (
     LLMClient,
     LLMRequest,
@@ -15,18 +17,9 @@ from agent_gateway_core.ports.llm_client import (
     LLMStreamEvent,
     TextDelta,
 )
-from agent_gateway_litellm.backoff import Backoff
 from agent_gateway_litellm.error_mapping import translate_error
 from agent_gateway_litellm.litellm_loader import load_litellm
-from agent_gateway_litellm.openai_format import (
-    StreamAssembler,
-    response_format,
-    response_from_completion,
-    to_openai_messages,
-    to_openai_tools,
-)
-
-_log = logging.getLogger(__name__)
+from agent_gateway_litellm.openai_format import add_chunk, response_from_completion
 
 
 class LiteLLMClient(LLMClient):
@@ -55,18 +48,10 @@ class LiteLLMClient(LLMClient):
     ) -> None:
         if timeout_seconds <= 0:
             raise ValueError(f"timeout_seconds must be positive, got {timeout_seconds}")
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
-        if backoff_base_seconds < 0 or backoff_max_seconds < 0:
-            raise ValueError(
-                "backoff_base_seconds and backoff_max_seconds must be 0 or more, got "
-                f"{backoff_base_seconds} and {backoff_max_seconds}"
-            )
+        self._retry = RetryPolicy(max_retries, Backoff(backoff_base_seconds, backoff_max_seconds))
         self._api_base = api_base
         self._api_key = api_key
         self._timeout = timeout_seconds
-        self._max_retries = max_retries
-        self._backoff = Backoff(backoff_base_seconds, backoff_max_seconds)
         self._closed = False
         LiteLLMClient._open_clients += 1
 
@@ -100,7 +85,7 @@ class LiteLLMClient(LLMClient):
                     chunks = await litellm.acompletion(**kwargs)
                 try:
                     async for chunk in chunks:
-                        text = assembler.add(chunk)
+                        text = add_chunk(assembler, chunk)
                         if text:
                             yielded = True
                             yield TextDelta(text)
@@ -163,31 +148,16 @@ class LiteLLMClient(LLMClient):
             # Ours are plain function tools. Without this flag litellm checks them for its
             # proxy's MCP tools, importing its MCP stack (and the optional ``mcp`` package).
             kwargs["_skip_mcp_handler"] = True
-        if request.temperature is not None:
-            kwargs["temperature"] = request.temperature
-        if request.max_tokens is not None:
-            kwargs["max_tokens"] = request.max_tokens
-        if request.response_schema is not None:
-            kwargs["response_format"] = response_format(
-                request.response_schema, request.response_schema_name
-            )
+        kwargs.update(request_options(request))
         if request.extra:
             kwargs.update(request.extra)
         return kwargs
 
     async def _wait_or_raise(self, error: LLMError, cause: Exception, attempt: int) -> None:
         """Sleep before the next attempt, or raise ``error`` if it is final."""
-        if not error.retryable or attempt >= self._max_retries:
+        delay = self._retry.delay_before_retry(error, attempt)
+        if delay is None:
             raise error from cause
-        delay = self._backoff.delay(attempt, error.retry_after)
-        _log.info(
-            "retrying %s in %.2f s after %s (attempt %d of %d)",
-            error.model,
-            delay,
-            type(error).__name__,
-            attempt + 2,
-            self._max_retries + 1,
-        )
         await asyncio.sleep(delay)
 
 

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import email.utils
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from agent_gateway_core.errors import (
-    LLMAuthenticationError,
-    LLMBadRequestError,
-    LLMConnectionError,
-    LLMError,
-    LLMRateLimitError,
-    LLMServiceError,
-    LLMTimeoutError,
-)
+from agent_gateway_core.errors import LLMConnectionError, LLMError, LLMTimeoutError
+from agent_gateway_core.llm.backoff import retry_after_seconds
+from agent_gateway_core.llm.http_status import error_for_status
 
 
 def translate_error(litellm: Any, exc: Exception, model: str) -> LLMError | None:
@@ -25,7 +17,7 @@ def translate_error(litellm: Any, exc: Exception, model: str) -> LLMError | None
     message = str(exc)
     status = getattr(exc, "status_code", None)
     status = status if isinstance(status, int) else None
-    retry_after = retry_after_seconds(exc)
+    retry_after = retry_after_seconds(_response_headers(exc))
     if isinstance(exc, litellm.Timeout):
         return LLMTimeoutError(f"model call timed out: {message}", model=model, status_code=status)
     if isinstance(exc, litellm.APIConnectionError) or _connection_failed(litellm, exc):
@@ -46,47 +38,6 @@ def _connection_failed(litellm: Any, exc: BaseException) -> bool:
             return True
         cause = cause.__cause__ or cause.__context__
     return False
-
-
-def error_for_status(
-    status: int | None, message: str, *, model: str, retry_after: float | None = None
-) -> LLMError:
-    """The core error for an HTTP status from the provider (``None``: unknown fault)."""
-    kind: type[LLMError]
-    if status == 429:
-        kind = LLMRateLimitError
-    elif status == 408:
-        kind = LLMTimeoutError
-    elif status in (401, 403):
-        kind = LLMAuthenticationError
-    elif status is not None and 400 <= status < 500:
-        kind = LLMBadRequestError
-    else:
-        kind = LLMServiceError
-    return kind(message, model=model, status_code=status, retry_after=retry_after)
-
-
-def retry_after_seconds(exc: Exception) -> float | None:
-    """Seconds the provider asked to wait (``retry-after-ms`` or ``Retry-After``), if it did."""
-    headers = _response_headers(exc)
-    milliseconds = headers.get("retry-after-ms")
-    if milliseconds is not None:
-        try:
-            return max(0.0, float(milliseconds) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _response_headers(exc: Exception) -> dict[str, str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from agent_gateway.options import FluentOptions, McpServerOptions, WebhookOptions
+from agent_gateway.settings import DEFAULT_SQLITE_PATH
 from agent_gateway_core.errors import ConfigError
 from agent_gateway_core.ports.auth_provider import AuthProvider
 from agent_gateway_core.ports.execution_queue import ExecutionQueue
@@ -32,8 +33,9 @@ class FluentConfiguration:
 
     # ---------------------------------------------------------------- persistence
 
-    def use_sqlite(self, path: str | Path = "agent_gateway.db") -> Self:
-        """SQLite persistence (``":memory:"`` for tests). Requires ``agents-gateway[sqlite]``."""
+    def use_sqlite(self, path: str | Path = DEFAULT_SQLITE_PATH) -> Self:
+        """SQLite persistence in the file ``path`` (relative to the working directory; its
+        folder is created). ``":memory:"`` keeps a non-durable database for tests."""
         self._check_not_started()
         self._fluent.persistence_settings = {"backend": "sqlite", "path": str(path)}
         self._fluent.persistence = FluentOptions().persistence
@@ -65,7 +67,8 @@ class FluentConfiguration:
         return self
 
     def use_persistence(self, backend: PersistenceBackend | None) -> Self:
-        """A custom PersistenceBackend; ``None`` keeps nothing durable (in-memory only)."""
+        """A custom PersistenceBackend (initialized and closed by the gateway); ``None`` keeps
+        nothing durable: the in-process store, gone when the process ends."""
         self._check_not_started()
         self._fluent.persistence = backend
         if backend is None:

@@ -17,8 +17,15 @@ from agent_gateway.auth.api_keys import ApiKeyAuthProvider
 from agent_gateway.auth.callable_provider import CallableAuthProvider
 from agent_gateway.composition.container import GatewayContainer
 from agent_gateway.composition.extras import import_adapter
-from agent_gateway.composition.llm import LOCAL_PREFIX, LocalModelClient, RoutingLLMClient
+from agent_gateway.composition.llm import (
+    LOCAL_PREFIX,
+    OPENAI_COMPAT_PREFIX,
+    LocalModelClient,
+    RoutingLLMClient,
+)
 from agent_gateway.composition.local_model import LocalModelHandle
+from agent_gateway.composition.persistence import REQUIRED_MODULES as PERSISTENCE_MODULES
+from agent_gateway.composition.persistence import effective_persistence
 from agent_gateway.options import FluentOptions
 from agent_gateway.services import GatewayServices
 from agent_gateway.settings import GatewaySettings, settings_problems
@@ -49,14 +56,18 @@ async def load_gateway_workspace(path: Path) -> tuple[WorkspaceState, GatewaySet
     return workspace, settings
 
 
-def start_local_model(workspace: WorkspaceState) -> LocalModelHandle | None:
-    """Start the bundled model when any agent may use a ``local/`` model (one name for now)."""
+def _workspace_models(workspace: WorkspaceState) -> list[str]:
+    """Every model string the workspace may call: defaults, agents' models, fallbacks."""
     models = [workspace.model.default, *workspace.model.fallback]
     for agent in workspace.agents.values():
         models += [agent.model.name, *agent.model.fallback]
-    local = sorted(
-        {m.removeprefix(LOCAL_PREFIX) for m in models if m and m.startswith(LOCAL_PREFIX)}
-    )
+    return [m for m in models if m]
+
+
+def start_local_model(workspace: WorkspaceState) -> LocalModelHandle | None:
+    """Start the bundled model when any agent may use a ``local/`` model (one name for now)."""
+    models = _workspace_models(workspace)
+    local = sorted({m.removeprefix(LOCAL_PREFIX) for m in models if m.startswith(LOCAL_PREFIX)})
     if not local:
         return None
     if len(local) > 1:
@@ -94,10 +105,6 @@ def choose_auth(
 
 
 # (adapter module, feature, extra) of each optional adapter, by what needs it.
-_PERSISTENCE_ADAPTERS = {
-    "sqlite": ("agent_gateway_sqlalchemy", "SQLite persistence", "sqlite"),
-    "postgres": ("agent_gateway_sqlalchemy", "PostgreSQL persistence", "postgres"),
-}
 _QUEUE_ADAPTERS = {
     "redis": ("agent_gateway_redis", "the Redis queue", "redis"),
     "rabbitmq": ("agent_gateway_rabbitmq", "the RabbitMQ queue", "rabbitmq"),
@@ -140,9 +147,8 @@ def _required_adapters(
     required: list[tuple[str, str, str]] = []
     custom_persistence = FluentOptions.is_set(fluent.persistence) and fluent.persistence is not None
     if not custom_persistence:
-        persistence = fluent.persistence_settings or settings.persistence.model_dump()
-        if persistence["backend"] in _PERSISTENCE_ADAPTERS:
-            required.append(_PERSISTENCE_ADAPTERS[persistence["backend"]])
+        backend = effective_persistence(fluent, settings).backend
+        required.extend(PERSISTENCE_MODULES.get(backend, []))
     if not FluentOptions.is_set(fluent.queue):
         queue = fluent.queue_settings or settings.queue.model_dump()
         if queue["backend"] in _QUEUE_ADAPTERS:
@@ -183,6 +189,14 @@ def build_llm(workspace: WorkspaceState, local: LocalModelHandle | None) -> LLMC
     routes: dict[str, LLMClient] = {}
     if local is not None:
         routes[LOCAL_PREFIX] = LocalModelClient(LiteLLMClient(), local.endpoint)
+    if any(m.startswith(OPENAI_COMPAT_PREFIX) for m in _workspace_models(workspace)):
+        adapter = import_adapter(
+            "agent_gateway_openai_compat",
+            feature=f"{OPENAI_COMPAT_PREFIX}... models",
+            extra="openai-compat",
+        )
+        # api_base and api_key come with each request (the agent's or gateway.yaml's model).
+        routes[OPENAI_COMPAT_PREFIX] = adapter.OpenAICompatClient()
     return RoutingLLMClient(default, routes)
 
 
@@ -200,11 +214,11 @@ async def start_services(
     workspace, settings = await load_gateway_workspace(workspace_path)
     check_available_features(fluent, settings)
     config = settings.model_dump()
-    if fluent.persistence_settings is not None:
-        config["persistence"] = fluent.persistence_settings
+    config["persistence"] = effective_persistence(fluent, settings).model_dump(by_alias=True)
     if fluent.queue_settings is not None:
         config["queue"] = fluent.queue_settings
     container.config.from_dict(config)
+    container.reset_singletons()  # a restarted gateway opens its adapters anew
     stack = contextlib.AsyncExitStack()
     try:
         persistence = (

@@ -85,11 +85,56 @@ class SecuritySettings(BaseModel):
     dashboard_content_security_policy: str | None = None
 
 
-class PersistenceSettings(BaseModel):
-    model_config = _OPEN_SECTION
+# The embedded default: a SQLite file under the directory the gateway is started from.
+DEFAULT_SQLITE_PATH = ".agent-gateway/gateway.db"
+SQLITE_IN_MEMORY = ":memory:"
+POSTGRES_URL_PREFIX = "postgresql+asyncpg://"
 
-    backend: Literal["memory", "sqlite", "postgres", "none"] = "memory"
+
+class PersistenceSettings(BaseModel):
+    """``persistence:``. ``migrate`` defaults to ``upgrade`` for SQLite (embedded: the schema
+    follows the installed version) and ``check`` for PostgreSQL (production: a schema that is
+    behind stops startup, and ``agents-gateway db upgrade`` brings it up to date)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    backend: Literal["memory", "sqlite", "postgres", "none"] = "sqlite"
+    path: str = DEFAULT_SQLITE_PATH
     url: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    table_prefix: str = ""
+    pool_size: int = Field(default=10, ge=1)
+    max_overflow: int = Field(default=20, ge=0)
+    migrate: Literal["check", "upgrade"] | None = None
+    connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    statement_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _postgres_needs_an_asyncpg_url(self) -> PersistenceSettings:
+        if self.backend != "postgres":
+            return self
+        if not self.url:
+            raise ValueError("the postgres backend needs url: postgresql+asyncpg://...")
+        if not self.url.startswith(POSTGRES_URL_PREFIX):
+            where = self.url.split("@")[-1]  # never echo a password
+            raise ValueError(
+                f"url must be an asyncpg DSN (postgresql+asyncpg://...), got {where!r}"
+            )
+        return self
+
+    @property
+    def migrate_mode(self) -> Literal["check", "upgrade"]:
+        """``migrate`` as set, else the backend's default."""
+        if self.migrate is not None:
+            return self.migrate
+        return "upgrade" if self.backend == "sqlite" else "check"
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file, absolute; ``None`` unless the backend is a SQLite file."""
+        if self.backend != "sqlite" or self.path == SQLITE_IN_MEMORY:
+            return None
+        return Path(self.path).expanduser().resolve()
 
 
 class QueueSettings(BaseModel):

@@ -113,6 +113,8 @@ def workspace(
     tmp_path: Path, fake_model: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    # Data in memory: isolated per test (the SQLite default has its own tests).
+    monkeypatch.setenv("AGENT_GATEWAY_PERSISTENCE__BACKEND", "memory")
     root = tmp_path / "workspace"
     _write(root, {"gateway.yaml": GATEWAY_YAML.format(api_base=fake_model.base_url), **AGENTS})
     return root

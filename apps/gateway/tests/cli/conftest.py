@@ -15,7 +15,14 @@ RunCli = Callable[..., Result]
 WriteWorkspace = Callable[[Mapping[str, str]], Path]
 
 # Wide enough that table cells never wrap, so a test can look for a whole value.
-_ENV = {"COLUMNS": "240", "NO_COLOR": "1", "AGENT_GATEWAY_WORKSPACE": None}
+# Gateways started by a command keep their data in memory, isolated per test (the SQLite
+# default, a file under the working directory, has its own tests).
+_ENV = {
+    "COLUMNS": "240",
+    "NO_COLOR": "1",
+    "AGENT_GATEWAY_WORKSPACE": None,
+    "AGENT_GATEWAY_PERSISTENCE__BACKEND": "memory",
+}
 
 
 @pytest.fixture

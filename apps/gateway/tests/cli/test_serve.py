@@ -103,12 +103,16 @@ def test_serve_answers_health_over_http_and_stops_on_ctrl_c(
     port = _free_port()
     command = [sys.executable, "-m", "agent_gateway.cli", "serve", "-w", str(root)]
     command += ["--port", str(port), "--no-auth", "--log-level", "warning"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Started beside the workspace: the default SQLite database goes under .agent-gateway/ there.
+    process = subprocess.Popen(
+        command, cwd=root.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         status, body = _wait_for_health(f"http://127.0.0.1:{port}/v1/health", process)
 
         assert status == 200
         assert body["status"] == "ok"
+        assert (root.parent / ".agent-gateway" / "gateway.db").is_file()
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)

@@ -34,6 +34,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.upper().startswith("AGENT_GATEWAY_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    # The default, a SQLite file under the working directory, is tested in tests/persistence;
+    # elsewhere every gateway keeps its data in memory, isolated and fast.
+    monkeypatch.setenv("AGENT_GATEWAY_PERSISTENCE__BACKEND", "memory")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,6 @@ WriteWorkspace = Callable[..., Path]
 
 # (how it is configured, the extra whose install line the error must give)
 NEEDS_AN_EXTRA: dict[str, tuple[Callable[[Gateway], Any], str]] = {
-    "use_sqlite": (lambda gw: gw.use_sqlite(":memory:"), "sqlite"),
-    "use_postgres": (
-        lambda gw: gw.use_postgres("postgresql+asyncpg://u:p@db.test/agents"),
-        "postgres",
-    ),
     "use_redis_queue": (lambda gw: gw.use_redis_queue(), "redis"),
     "use_rabbitmq_queue": (lambda gw: gw.use_rabbitmq_queue(), "rabbitmq"),
     "use_oauth2": (lambda gw: gw.use_oauth2("https://issuer.test", "agents"), "oauth2"),
@@ -65,8 +61,6 @@ async def test_oauth2_is_checked_even_when_auth_is_off(write_workspace: WriteWor
 @pytest.mark.parametrize(
     ("section", "extra"),
     [
-        ("persistence:\n  backend: sqlite\n", "sqlite"),
-        ("persistence:\n  backend: postgres\n  url: postgresql+asyncpg://db.test/a\n", "postgres"),
         ("queue:\n  backend: redis\n", "redis"),
         ("queue:\n  backend: rabbitmq\n", "rabbitmq"),
     ],
@@ -79,9 +73,43 @@ async def test_a_backend_chosen_in_gateway_yaml_needs_its_extra_too(
             pass
 
 
-async def test_a_custom_backend_in_code_wins_over_an_uninstalled_one_in_yaml(
-    write_workspace: WriteWorkspace,
+# (how SQL persistence is chosen, the module that is missing, the extra that brings it back)
+SQL_PERSISTENCE_WITHOUT_A_MODULE = {
+    "use_sqlite, no aiosqlite": (lambda gw: gw.use_sqlite(":memory:"), "aiosqlite", "sqlite"),
+    "use_sqlite, no adapter": (
+        lambda gw: gw.use_sqlite(":memory:"),
+        "agent_gateway_sqlalchemy",
+        "sqlite",
+    ),
+    "use_postgres, no asyncpg": (
+        lambda gw: gw.use_postgres("postgresql+asyncpg://u:p@db.test/agents"),
+        "asyncpg",
+        "postgres",
+    ),
+    "gateway.yaml sqlite, no aiosqlite": (lambda gw: gw, "aiosqlite", "sqlite"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SQL_PERSISTENCE_WITHOUT_A_MODULE))
+async def test_sql_persistence_without_its_driver_or_adapter_names_the_extra(
+    case: str, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    configure, missing, extra = SQL_PERSISTENCE_WITHOUT_A_MODULE[case]
+    monkeypatch.delenv("AGENT_GATEWAY_PERSISTENCE__BACKEND")
+    monkeypatch.setitem(sys.modules, missing, None)  # as if it were not installed
+    gw = configure(Gateway(workspace=write_workspace(yaml="persistence:\n  backend: sqlite\n")))
+    with pytest.raises(MissingExtraError) as caught:
+        await gw.startup()
+    assert f"pip install 'agents-gateway[{extra}]'" in str(caught.value)
+    assert "persistence" in str(caught.value)
+    assert not gw.started
+
+
+async def test_a_custom_backend_in_code_wins_over_an_uninstalled_one_in_yaml(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AGENT_GATEWAY_PERSISTENCE__BACKEND")
+    monkeypatch.setitem(sys.modules, "aiosqlite", None)
     store = InMemoryPersistence()
     gw = Gateway(workspace=write_workspace(yaml="persistence:\n  backend: sqlite\n"), auth=False)
     async with gw.use_persistence(store).use_queue(None):

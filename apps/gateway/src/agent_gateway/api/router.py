@@ -11,6 +11,7 @@ from agent_gateway.api.routes import (
     admin,
     agents,
     chat,
+    conversations,
     executions,
     health,
     sessions,
@@ -30,4 +31,4 @@ def build_api_router() -> APIRouter:
 
 
 def _protected_route_modules() -> list[ModuleType]:
-    return [agents, chat, sessions, executions, skills, tools, admin]
+    return [agents, chat, sessions, conversations, executions, skills, tools, admin]

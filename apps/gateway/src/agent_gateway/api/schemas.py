@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent_gateway_core.domain.agent import AgentScope, ExecutionMode
-from agent_gateway_core.domain.conversation import Session
+from agent_gateway_core.domain.conversation import ConversationRecord, MessageRecord, Session
 from agent_gateway_core.domain.events import ExecutionEvent
 from agent_gateway_core.domain.execution import (
     ExecutionKind,
@@ -23,7 +23,7 @@ from agent_gateway_core.domain.execution import (
     ExecutionStatus,
     StopReason,
 )
-from agent_gateway_core.domain.messages import Message
+from agent_gateway_core.domain.messages import Message, Role, ToolCall
 from agent_gateway_core.domain.skill import WorkflowStep
 from agent_gateway_core.domain.tool import ToolSource
 from agent_gateway_core.domain.usage import Usage
@@ -241,6 +241,66 @@ class SessionDetail(SessionOut):
     def from_session(cls, session: Session) -> SessionDetail:
         summary = SessionOut.from_session(session)
         return cls(**summary.model_dump(), messages=session.messages)
+
+
+# ---------------------------------------------------------------- conversations
+
+
+class ConversationOut(BaseModel):
+    """A stored chat: one per session, kept after the session leaves memory."""
+
+    id: str = Field(description="The session id; continue the chat with it.")
+    agent_id: str
+    title: str | None
+    metadata: dict[str, Any]
+    message_count: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_record(cls, record: ConversationRecord) -> ConversationOut:
+        return cls.model_validate(record.model_dump(exclude={"user_id"}))
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class StoredMessageOut(BaseModel):
+    """One message of a stored conversation, in the OpenAI chat shape plus its place."""
+
+    seq: int
+    role: Role
+    content: str | None
+    tool_calls: list[ToolCall]
+    tool_call_id: str | None
+    name: str | None
+    execution_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_record(cls, record: MessageRecord) -> StoredMessageOut:
+        message = record.message
+        return cls(
+            seq=record.seq,
+            role=message.role,
+            content=message.content,
+            tool_calls=list(message.tool_calls),
+            tool_call_id=message.tool_call_id,
+            name=message.name,
+            execution_id=record.execution_id,
+            created_at=record.created_at,
+        )
+
+
+class MessagePage(BaseModel):
+    items: list[StoredMessageOut]
+    total: int
+    limit: int
+    offset: int
 
 
 # ---------------------------------------------------------------- catalog

@@ -9,6 +9,7 @@ import typer
 from agent_gateway.cli.catalog import agents, skills, tools
 from agent_gateway.cli.chat import chat
 from agent_gateway.cli.check import check
+from agent_gateway.cli.db import db
 from agent_gateway.cli.init_project import init
 from agent_gateway.cli.invoke import invoke
 from agent_gateway.cli.schedules import schedules
@@ -44,6 +45,7 @@ app.command(rich_help_panel=_INSPECT)(skills)
 app.command(rich_help_panel=_INSPECT)(tools)
 app.command(rich_help_panel=_INSPECT)(schedules)
 app.command(rich_help_panel=_INSPECT)(version)
+app.add_typer(db, rich_help_panel=_PROJECT)
 
 
 def main() -> None:

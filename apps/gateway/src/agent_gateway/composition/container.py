@@ -11,27 +11,17 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from agent_gateway.composition.extras import import_adapter
+from agent_gateway.composition.persistence import memory_backend, sql_backend
+from agent_gateway.security.secret_key import secret_box_for
+from agent_gateway.settings import PersistenceSettings
 from agent_gateway_core.clock import SystemClock
 from agent_gateway_core.ports.execution_queue import ExecutionQueue
-from agent_gateway_core.ports.persistence.backend import PersistenceBackend
-from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
+from agent_gateway_core.ports.secret_box import SecretBox
 from agent_gateway_core.testing.memory_queue import InMemoryExecutionQueue
 
 
-def _sqlite_backend(config: dict[str, Any]) -> PersistenceBackend:
-    adapter = import_adapter(
-        "agent_gateway_sqlalchemy", feature="SQLite persistence", extra="sqlite"
-    )
-    backend: PersistenceBackend = adapter.SqlAlchemyPersistence.from_settings(config)
-    return backend
-
-
-def _postgres_backend(config: dict[str, Any]) -> PersistenceBackend:
-    adapter = import_adapter(
-        "agent_gateway_sqlalchemy", feature="PostgreSQL persistence", extra="postgres"
-    )
-    backend: PersistenceBackend = adapter.SqlAlchemyPersistence.from_settings(config)
-    return backend
+def _secret_box(config: dict[str, Any]) -> SecretBox:
+    return secret_box_for(PersistenceSettings.model_validate(config))
 
 
 def _redis_queue(config: dict[str, Any]) -> ExecutionQueue:
@@ -55,12 +45,15 @@ class GatewayContainer(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
 
+    # Encrypts secrets at rest in whichever backend is chosen; its key source depends on it.
+    secret_box = providers.Singleton(_secret_box, config.persistence)
+
     persistence = providers.Selector(
         config.persistence.backend,
-        memory=providers.Singleton(InMemoryPersistence),
-        sqlite=providers.Singleton(_sqlite_backend, config.persistence),
-        postgres=providers.Singleton(_postgres_backend, config.persistence),
-        none=providers.Singleton(InMemoryPersistence),
+        memory=providers.Singleton(memory_backend, secret_box),
+        sqlite=providers.Singleton(sql_backend, config.persistence, secret_box),
+        postgres=providers.Singleton(sql_backend, config.persistence, secret_box),
+        none=providers.Singleton(memory_backend, secret_box),
     )
 
     queue = providers.Selector(

@@ -1,4 +1,5 @@
-"""Model clients: litellm for provider models, and the bundled local model for ``local/...``."""
+"""Model clients: litellm for provider models, the bundled local model for ``local/...``, and
+the lean OpenAI-compatible client for ``openai_compat/...``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import NamedTuple
 from agent_gateway_core.ports.llm_client import LLMClient, LLMRequest, LLMResponse, LLMStreamEvent
 
 LOCAL_PREFIX = "local/"
+OPENAI_COMPAT_PREFIX = "openai_compat/"
 
 
 class RoutingLLMClient(LLMClient):

@@ -12,6 +12,10 @@ from agent_gateway_testing.contracts.execution_queue import ExecutionQueueContra
 from agent_gateway_testing.contracts.llm_client import LLMClientContract, LLMHarness
 from agent_gateway_testing.contracts.memory_manager import MemoryManagerContract
 from agent_gateway_testing.contracts.notification_backend import NotificationBackendContract
+from agent_gateway_testing.contracts.openai_http_client import (
+    OpenAIHTTPClientContract,
+    fast_retrying_clients,
+)
 from agent_gateway_testing.contracts.persistence import (
     ConversationStoreContract,
     ExecutionStoreContract,
@@ -47,6 +51,7 @@ __all__ = [
     "MemoryManagerContract",
     "NotificationBackendContract",
     "NotificationLogStoreContract",
+    "OpenAIHTTPClientContract",
     "PersistenceBackendContract",
     "PersistenceLifecycleContract",
     "RetrieverContract",
@@ -56,5 +61,6 @@ __all__ = [
     "ToolProviderContract",
     "UserConfigStoreContract",
     "advance_manual_clock",
+    "fast_retrying_clients",
     "let_real_time_pass",
 ]

@@ -1,0 +1,194 @@
+"""SqlAlchemyPersistence: the PersistenceBackend on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import text
+
+from agent_gateway_core.errors import BackendUnavailableError
+from agent_gateway_core.ports.persistence import (
+    ConversationStore,
+    ExecutionStore,
+    IdempotencyStore,
+    McpServerStore,
+    NotificationLogStore,
+    PersistenceBackend,
+    ScheduleStore,
+    UserConfigStore,
+)
+from agent_gateway_core.ports.secret_box import SecretBox
+from agent_gateway_sqlalchemy import migrations
+from agent_gateway_sqlalchemy.database import Database
+from agent_gateway_sqlalchemy.engine import create_engine, ensure_sqlite_directory
+from agent_gateway_sqlalchemy.errors import SchemaOutOfDateError, describe
+from agent_gateway_sqlalchemy.models import build_metadata
+from agent_gateway_sqlalchemy.settings import MigrateMode, PersistenceSettings
+from agent_gateway_sqlalchemy.stores.conversations import SqlAlchemyConversationStore
+from agent_gateway_sqlalchemy.stores.executions import SqlAlchemyExecutionStore
+from agent_gateway_sqlalchemy.stores.idempotency import SqlAlchemyIdempotencyStore
+from agent_gateway_sqlalchemy.stores.notifications import SqlAlchemyNotificationLogStore
+from agent_gateway_sqlalchemy.stores.schedules import SqlAlchemyScheduleStore
+from agent_gateway_sqlalchemy.stores.user_configs import (
+    Sealer,
+    SqlAlchemyMcpServerStore,
+    SqlAlchemyUserConfigStore,
+)
+
+_DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+class SqlAlchemyPersistence(PersistenceBackend):
+    """Every store of the gateway in one SQLite file (or ``:memory:``) or PostgreSQL database.
+
+    Constructing it validates the options and opens nothing; ``initialize()`` connects and
+    checks (``migrate="check"``) or upgrades (``migrate="upgrade"``) the schema. An in-memory
+    SQLite database starts empty every time, so it is always brought to the newest schema.
+    Secrets of user configs and MCP credentials are sealed with ``secret_box`` before they
+    reach the database.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str | None = None,
+        table_prefix: str = "",
+        pool_size: int = 10,
+        max_overflow: int = 20,
+        secret_box: SecretBox | None = None,
+        migrate: MigrateMode = "check",
+        connect_timeout_seconds: float = 5.0,
+        statement_timeout_seconds: float = 10.0,
+    ) -> None:
+        self.settings = PersistenceSettings(
+            url=url,
+            schema=schema,
+            table_prefix=table_prefix,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            migrate=migrate,
+            connect_timeout_seconds=connect_timeout_seconds,
+            statement_timeout_seconds=statement_timeout_seconds,
+        )
+        name = f"{_DIALECT_NAMES[self.settings.dialect]} at {self.settings.display_url}"
+        self._database = Database(
+            create_engine(self.settings),
+            build_metadata(self.settings.table_prefix, self.settings.schema),
+            name=name,
+        )
+        sealer = Sealer(secret_box)
+        self._executions = SqlAlchemyExecutionStore(self._database)
+        self._conversations = SqlAlchemyConversationStore(self._database)
+        self._schedules = SqlAlchemyScheduleStore(self._database)
+        self._notifications = SqlAlchemyNotificationLogStore(self._database)
+        self._user_configs = SqlAlchemyUserConfigStore(self._database, sealer)
+        self._mcp_servers = SqlAlchemyMcpServerStore(self._database, sealer)
+        self._idempotency = SqlAlchemyIdempotencyStore(self._database)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: PersistenceSettings | Mapping[str, Any],
+        *,
+        secret_box: SecretBox | None = None,
+    ) -> SqlAlchemyPersistence:
+        """A backend from :class:`PersistenceSettings` or a config mapping (see ``from_mapping``)."""
+        if not isinstance(settings, PersistenceSettings):
+            settings = PersistenceSettings.from_mapping(settings)
+        return cls(
+            settings.url,
+            schema=settings.schema,
+            table_prefix=settings.table_prefix,
+            pool_size=settings.pool_size,
+            max_overflow=settings.max_overflow,
+            secret_box=secret_box,
+            migrate=settings.migrate,
+            connect_timeout_seconds=settings.connect_timeout_seconds,
+            statement_timeout_seconds=settings.statement_timeout_seconds,
+        )
+
+    @property
+    def name(self) -> str:
+        """What the database is, for messages: dialect and URL without the password."""
+        return self._database.name
+
+    @property
+    def executions(self) -> ExecutionStore:
+        return self._executions
+
+    @property
+    def conversations(self) -> ConversationStore:
+        return self._conversations
+
+    @property
+    def schedules(self) -> ScheduleStore:
+        return self._schedules
+
+    @property
+    def notifications(self) -> NotificationLogStore:
+        return self._notifications
+
+    @property
+    def user_configs(self) -> UserConfigStore:
+        return self._user_configs
+
+    @property
+    def mcp_servers(self) -> McpServerStore:
+        return self._mcp_servers
+
+    @property
+    def idempotency(self) -> IdempotencyStore:
+        return self._idempotency
+
+    async def initialize(self) -> None:
+        """Connect, then check or upgrade the schema; calling it again changes nothing.
+
+        With ``migrate="check"`` a database that was never migrated is created (the schema too),
+        and a schema behind the code raises :class:`SchemaOutOfDateError` (a ``ConfigError``)
+        naming the command to run. ``BackendUnavailableError`` when the database is down.
+        """
+        settings = self.settings
+        await ensure_sqlite_directory(settings)
+        async with self._database.transaction() as connection:
+            fresh = await migrations.is_fresh(connection, settings.schema, settings.table_prefix)
+            if settings.migrate == "upgrade" or settings.in_memory or fresh:
+                await migrations.migrate(connection, settings.schema, settings.table_prefix)
+                return
+            revision = await migrations.current_revision(
+                connection, settings.schema, settings.table_prefix
+            )
+        head = await migrations.head()
+        if revision != head:
+            known = revision is None or await migrations.is_known_revision(revision)
+            raise SchemaOutOfDateError(self.name, revision, head, known=known)
+
+    async def ping(self) -> None:
+        """``SELECT 1``; ``BackendUnavailableError`` if no answer within the connect timeout."""
+        timeout = self.settings.connect_timeout_seconds
+        try:
+            async with asyncio.timeout(timeout), self._database.read() as connection:
+                await connection.execute(text("SELECT 1"))
+        except TimeoutError as exc:
+            raise BackendUnavailableError(
+                f"{self.name} did not answer within {timeout:g} s: {describe(exc)}"
+            ) from exc
+
+    async def aclose(self) -> None:
+        """Close every pooled connection; harmless when called again."""
+        await self._database.engine.dispose()
+
+    async def __aenter__(self) -> SqlAlchemyPersistence:
+        await self.initialize()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,91 @@
+"""``create_engine``: an async engine tuned per dialect, without opening a connection."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, StaticPool
+
+from agent_gateway_core.errors import MissingExtraError
+from agent_gateway_sqlalchemy.settings import PersistenceSettings
+
+_EXTRAS = {
+    "sqlite": ("SQLite persistence", "sqlite"),
+    "postgresql": ("PostgreSQL persistence", "postgres"),
+}
+
+
+def create_engine(settings: PersistenceSettings, *, pooled: bool = True) -> AsyncEngine:
+    """The engine for ``settings``; ``pooled=False`` opens one connection per use (CLI tools).
+
+    A missing driver raises :class:`~agent_gateway_core.errors.MissingExtraError` with the
+    install line.
+    """
+    try:
+        if settings.dialect == "sqlite":
+            return _sqlite_engine(settings, pooled=pooled)
+        return _postgres_engine(settings, pooled=pooled)
+    except ImportError as exc:
+        feature, extra = _EXTRAS[settings.dialect]
+        raise MissingExtraError(feature, extra) from exc
+
+
+def _sqlite_engine(settings: PersistenceSettings, *, pooled: bool) -> AsyncEngine:
+    options: dict[str, Any] = {"connect_args": {"timeout": settings.statement_timeout_seconds}}
+    if settings.in_memory:
+        # One shared connection: every session of the process sees the same in-memory database.
+        options["poolclass"] = StaticPool
+    elif not pooled:
+        options["poolclass"] = NullPool
+    else:
+        options.update(pool_size=settings.pool_size, max_overflow=settings.max_overflow)
+    engine = create_async_engine(settings.url, **options)
+    busy_timeout_ms = int(settings.statement_timeout_seconds * 1000)
+    wal = not settings.in_memory
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _configure(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Runs through aiosqlite's own thread, like every other statement.
+        cursor = dbapi_connection.cursor()
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _postgres_engine(settings: PersistenceSettings, *, pooled: bool) -> AsyncEngine:
+    statement_timeout_ms = int(settings.statement_timeout_seconds * 1000)
+    connect_args = {
+        "timeout": settings.connect_timeout_seconds,
+        # The server cancels slow statements; the client gives up a little later if it cannot.
+        "command_timeout": settings.statement_timeout_seconds + 1.0,
+        "server_settings": {
+            "statement_timeout": str(statement_timeout_ms),
+            "application_name": "agent-gateway",
+        },
+    }
+    options: dict[str, Any] = {"connect_args": connect_args, "pool_pre_ping": True}
+    if pooled:
+        options.update(
+            pool_size=settings.pool_size,
+            max_overflow=settings.max_overflow,
+            pool_timeout=settings.statement_timeout_seconds,
+        )
+    else:
+        options["poolclass"] = NullPool
+    return create_async_engine(settings.url, **options)
+
+
+async def ensure_sqlite_directory(settings: PersistenceSettings) -> None:
+    """Create the folder of a SQLite database file, which SQLite will not do itself."""
+    database = make_url(settings.url).database
+    if settings.dialect == "sqlite" and database and not settings.in_memory:
+        await asyncio.to_thread(Path(database).parent.mkdir, parents=True, exist_ok=True)

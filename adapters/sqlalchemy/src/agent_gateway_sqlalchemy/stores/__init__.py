@@ -1,0 +1,1 @@
+"""One store per module, each on the shared Database."""

@@ -1,0 +1,72 @@
+"""Statement builders the stores share: dialect upserts and counted pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Row, Select, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Insert
+
+from agent_gateway_core.ports.persistence.paging import Page
+
+T = TypeVar("T")
+
+_TOTAL = "total_matches"
+
+
+def upsert(
+    dialect: str,
+    model: type[Any],
+    keys: Sequence[str],
+    *,
+    update: Sequence[str] | None = None,
+    where: Callable[[Any, Any], ColumnElement[bool]] | None = None,
+) -> Insert:
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE`` of ``update`` (default: every other column).
+
+    ``where(table_columns, excluded)`` limits which conflicting rows are replaced. Values are
+    bound at execution, so the statement is built, and compiled, once.
+    """
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model)
+    columns = inspect(model).local_table.c
+    names = update if update is not None else [c.name for c in columns if c.name not in keys]
+    condition = where(columns, statement.excluded) if where is not None else None
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in names},
+        where=condition,
+    )
+
+
+async def fetch_page(
+    connection: AsyncConnection,
+    query: Select[Any],
+    *,
+    order_by: Sequence[ColumnElement[Any]],
+    limit: int,
+    offset: int,
+    convert: Callable[[dict[str, Any]], T],
+) -> Page[T]:
+    """One page of ``query`` and the count of every match, in one round trip when it has rows."""
+    counted = query.add_columns(func.count().over().label(_TOTAL))
+    rows: Sequence[Row[Any]] = (
+        await connection.execute(counted.order_by(*order_by).limit(limit).offset(offset))
+    ).all()
+    items = []
+    for row in rows:
+        values = row._asdict()
+        values.pop(_TOTAL)
+        items.append(convert(values))
+    if rows:
+        total = int(rows[0][-1])
+    elif offset == 0 and limit > 0:
+        total = 0
+    else:  # past the last page: the window had no row to count on
+        total = int(
+            await connection.scalar(select(func.count()).select_from(query.subquery())) or 0
+        )
+    return Page(items=items, total=total, limit=limit, offset=offset)

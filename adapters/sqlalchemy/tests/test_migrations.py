@@ -1,0 +1,198 @@
+"""Migrations: every revision up and down, models equal to migrations, check and upgrade modes."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from agent_gateway_core.errors import ConfigError
+from agent_gateway_sqlalchemy import SchemaOutOfDateError, SqlAlchemyPersistence
+from agent_gateway_sqlalchemy.migrations import (
+    SCRIPT_LOCATION,
+    alembic_config,
+    current,
+    downgrade,
+    head,
+    upgrade,
+)
+from agent_gateway_sqlalchemy.models import build_metadata
+
+from .conftest import POSTGRES_URL
+
+pytestmark = pytest.mark.integration
+
+REVISIONS = [s.revision for s in reversed(list(ScriptDirectory(SCRIPT_LOCATION).walk_revisions()))]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """A never-migrated database: a new SQLite file, or a new PostgreSQL schema (dropped after)."""
+    if request.param == "sqlite":
+        return {"url": f"sqlite+aiosqlite:///{tmp_path}/migrations.db", "schema": None}
+    return {"url": POSTGRES_URL, "schema": request.getfixturevalue("fresh_schema")}
+
+
+def sync_url(url: str) -> AsyncEngine:
+    return create_async_engine(url, poolclass=NullPool)
+
+
+async def table_names(url: str, schema: str | None) -> set[str]:
+    engine = sync_url(url)
+    try:
+        async with engine.connect() as connection:
+            names = await connection.run_sync(lambda c: inspect(c).get_table_names(schema=schema))
+    finally:
+        await engine.dispose()
+    return set(names)
+
+
+async def test_stairway_every_revision_upgrades_downgrades_and_upgrades_again(
+    database: dict[str, Any],
+) -> None:
+    url, schema = database["url"], database["schema"]
+    for revision in REVISIONS:
+        await upgrade(url, schema, "stair_", revision)
+        assert await current(url, schema, "stair_") == revision
+        await downgrade(url, schema, "stair_", "-1")
+        await upgrade(url, schema, "stair_", revision)
+        assert await current(url, schema, "stair_") == revision
+    await downgrade(url, schema, "stair_", "base")
+    assert await current(url, schema, "stair_") is None
+    assert await table_names(url, schema) == {"stair_alembic_version"}
+
+
+@pytest.mark.parametrize("table_prefix", ["", "agw_"])
+async def test_models_match_migrations(database: dict[str, Any], table_prefix: str) -> None:
+    url, schema = database["url"], database["schema"]
+    await upgrade(url, schema, table_prefix)
+    metadata = build_metadata(table_prefix, schema).metadata
+
+    def differences(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "include_schemas": schema is not None,
+                "include_name": lambda name, kind, _parent: kind != "schema" or name == schema,
+                "include_object": lambda _obj, name, kind, _reflected, _compare: (
+                    (kind != "table" or name.startswith(table_prefix))
+                    and name != f"{table_prefix}alembic_version"
+                ),
+                "compare_type": True,
+            },
+        )
+        return list(compare_metadata(context, metadata))
+
+    engine = sync_url(url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(differences) == []
+    finally:
+        await engine.dispose()
+
+
+async def test_replicas_upgrading_at_once_migrate_one_after_the_other(fresh_schema: str) -> None:
+    await asyncio.gather(*(upgrade(POSTGRES_URL, fresh_schema, "race_") for _ in range(3)))
+    assert await current(POSTGRES_URL, fresh_schema, "race_") == REVISIONS[-1]
+
+
+async def test_check_mode_creates_a_database_that_was_never_migrated(
+    database: dict[str, Any],
+) -> None:
+    url, schema = database["url"], database["schema"]
+    async with SqlAlchemyPersistence(url, schema=schema, migrate="check") as backend:
+        assert await backend.executions.get("none") is None
+    assert await current(url, schema) == REVISIONS[-1]
+
+
+async def test_check_mode_refuses_a_schema_behind_and_names_the_command(
+    database: dict[str, Any],
+) -> None:
+    url, schema = database["url"], database["schema"]
+    await upgrade(url, schema)
+    await downgrade(url, schema, revision="base")  # managed before, now behind the code
+    backend = SqlAlchemyPersistence(url, schema=schema, migrate="check")
+    try:
+        with pytest.raises(SchemaOutOfDateError) as raised:
+            await backend.initialize()
+    finally:
+        await backend.aclose()
+    message = str(raised.value)
+    assert isinstance(raised.value, ConfigError)
+    assert "agents-gateway db upgrade" in message
+    assert "current revision none" in message
+    assert f"head {REVISIONS[-1]}" in message
+    assert (raised.value.current, raised.value.head) == (None, REVISIONS[-1])
+
+
+async def test_upgrade_mode_migrates_then_check_mode_accepts(database: dict[str, Any]) -> None:
+    url, schema = database["url"], database["schema"]
+    async with SqlAlchemyPersistence(url, schema=schema, migrate="upgrade") as backend:
+        await backend.initialize()  # again: nothing to do
+        await backend.ping()
+    async with SqlAlchemyPersistence(url, schema=schema, migrate="check") as backend:
+        assert await backend.executions.get("none") is None
+    assert await current(url, schema) == await head()
+
+
+async def test_check_mode_names_a_revision_from_a_newer_release(database: dict[str, Any]) -> None:
+    url, schema = database["url"], database["schema"]
+    await upgrade(url, schema)
+    version_table = f"{schema}.alembic_version" if schema else "alembic_version"
+    engine = sync_url(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"UPDATE {version_table} SET version_num = 'ffff'"))
+    finally:
+        await engine.dispose()
+    backend = SqlAlchemyPersistence(url, schema=schema)
+    try:
+        with pytest.raises(SchemaOutOfDateError, match=r"ffff.*newer release"):
+            await backend.initialize()
+    finally:
+        await backend.aclose()
+
+
+async def test_unknown_revision_raises_config_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="'nope'"):
+        await upgrade(f"sqlite+aiosqlite:///{tmp_path}/db.sqlite", revision="nope")
+
+
+async def test_upgrade_creates_the_folder_of_a_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/new/folder/db.sqlite"
+    await upgrade(url)
+    assert await current(url) == REVISIONS[-1]
+
+
+async def test_env_runs_on_its_own_async_engine_from_the_alembic_command_line(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    config = Config(cmd_opts=argparse.Namespace(x=["table_prefix=cli_"]))
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    config.set_main_option("sqlalchemy.url", url)
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert await current(url, table_prefix="cli_") == REVISIONS[-1]
+    assert "cli_executions" in await table_names(url, None)
+
+
+async def test_env_writes_an_offline_sql_script_with_prefix_and_schema() -> None:
+    config = alembic_config("reports", "off_")
+    config.set_main_option("sqlalchemy.url", "postgresql+asyncpg://db.invalid/x")
+    config.output_buffer = io.StringIO()
+    await asyncio.to_thread(command.upgrade, config, "head", sql=True)
+    script = config.output_buffer.getvalue()
+    assert "CREATE TABLE reports.off_executions" in script
+    assert "reports.off_alembic_version" in script

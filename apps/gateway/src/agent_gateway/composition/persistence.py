@@ -1,0 +1,93 @@
+"""The persistence backend the settings ask for, with its SecretBox.
+
+``memory`` and ``none`` keep everything in the process; ``sqlite`` and ``postgres`` go through
+the SQLAlchemy adapter, imported only when chosen so a missing extra names its install line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
+
+from pydantic import ValidationError
+
+from agent_gateway.composition.extras import import_adapter
+from agent_gateway.options import FluentOptions
+from agent_gateway.settings import GatewaySettings, PersistenceSettings
+from agent_gateway_core.errors import ConfigError
+from agent_gateway_core.ports.persistence.backend import PersistenceBackend
+from agent_gateway_core.ports.secret_box import SecretBox
+from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
+
+SQL_ADAPTER = "agent_gateway_sqlalchemy"
+
+# (module, feature, extra) that must import for each SQL backend: the adapter and its driver.
+REQUIRED_MODULES: dict[str, list[tuple[str, str, str]]] = {
+    "sqlite": [
+        (SQL_ADAPTER, "SQLite persistence", "sqlite"),
+        ("aiosqlite", "SQLite persistence", "sqlite"),
+    ],
+    "postgres": [
+        (SQL_ADAPTER, "PostgreSQL persistence", "postgres"),
+        ("asyncpg", "PostgreSQL persistence", "postgres"),
+    ],
+}
+
+
+def effective_persistence(fluent: FluentOptions, settings: GatewaySettings) -> PersistenceSettings:
+    """What ``use_sqlite`` / ``use_postgres`` / ``use_persistence(None)`` chose, else
+    gateway.yaml's ``persistence`` (with env overrides)."""
+    if fluent.persistence_settings is None:
+        return settings.persistence
+    try:
+        return PersistenceSettings.model_validate(fluent.persistence_settings)
+    except ValidationError as exc:
+        problems = "; ".join(error["msg"] for error in exc.errors())
+        raise ConfigError(f"persistence configured in code: {problems}") from exc
+
+
+def memory_backend(secret_box: SecretBox) -> PersistenceBackend:
+    return InMemoryPersistence(secret_box=secret_box)
+
+
+def sql_backend(config: Mapping[str, Any], secret_box: SecretBox) -> PersistenceBackend:
+    """The SQLAlchemy adapter on SQLite or PostgreSQL (it creates a SQLite file's folder)."""
+    settings = PersistenceSettings.model_validate(config)
+    adapter = import_sql_adapter(settings.backend)
+    backend: PersistenceBackend = adapter.SqlAlchemyPersistence.from_settings(
+        adapter_settings(settings), secret_box=secret_box
+    )
+    return backend
+
+
+def import_sql_adapter(backend: str) -> ModuleType:
+    """The SQLAlchemy adapter, after checking the backend's driver imports as well (the adapter
+    imports it lazily, and a missing one must name the extra, not fail on first use)."""
+    adapter, _driver = (
+        import_adapter(module, feature=feature, extra=extra)
+        for module, feature, extra in REQUIRED_MODULES[backend]
+    )
+    return adapter
+
+
+def adapter_settings(settings: PersistenceSettings) -> dict[str, Any]:
+    """The mapping ``SqlAlchemyPersistence.from_settings`` reads, defaults resolved."""
+    mapping: dict[str, Any] = {
+        "backend": settings.backend,
+        "table_prefix": settings.table_prefix,
+        "migrate": settings.migrate_mode,
+        "connect_timeout_seconds": settings.connect_timeout_seconds,
+        "statement_timeout_seconds": settings.statement_timeout_seconds,
+    }
+    if settings.backend == "sqlite":
+        database = settings.sqlite_file
+        mapping["path"] = str(database) if database is not None else settings.path
+    else:
+        mapping.update(
+            url=settings.url,
+            schema=settings.schema_,
+            pool_size=settings.pool_size,
+            max_overflow=settings.max_overflow,
+        )
+    return mapping

@@ -1,0 +1,435 @@
+"""One repeat of the benchmark: which processes run, which load each one gets, what is read.
+
+The process under test (the gateway, the bare Starlette reference, litellm alone, an import,
+the demo's startup) runs on the server core; the fake models and the load generator on the
+others (see processes.Cores). Every load run is a separate loadgen.py (or wrk) process.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from processes import Cores, ManagedProcess, ProcessFailedError, free_port, spawn
+from workspace import (
+    API_KEY,
+    FAST_AGENT,
+    MODEL,
+    MODEL_KEY,
+    SLOW_AGENT,
+    SYSTEM_PROMPT,
+    write_workspace,
+)
+from wrk_runner import parse_wrk, wrk_command
+
+SCENARIOS = (
+    "invoke-16",
+    "cpu-per-invoke",
+    "invoke-1",
+    "burst-500",
+    "startup",
+    "import",
+    "idle-rss",
+    "stream-ttft",
+)
+LOAD_SCENARIOS = frozenset({"invoke-16", "cpu-per-invoke", "invoke-1", "burst-500"})
+SERVER_SCENARIOS = LOAD_SCENARIOS | {"idle-rss", "stream-ttft"}
+
+CONCURRENT_CLIENTS = 16
+BURST = 500
+SLOW_MODEL_LATENCY_MS = 1000
+REQUEST_TIMEOUT = 30.0
+READY_TIMEOUT = 90.0
+IDLE_SETTLE_SECONDS = 1.0  # let startup's garbage go before reading RSS
+INVOKE_BODY = {"message": "hello"}
+IMPORT_TRIES = 3
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: the scenarios, and how long each load lasts."""
+
+    scenarios: frozenset[str]
+    duration: float
+    warmup: float
+    loadgen: str  # "aiohttp" (loadgen.py) or "wrk"
+
+    def wants(self, *names: str) -> bool:
+        return any(name in self.scenarios for name in names)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where things are, and the fake models every repeat talks to."""
+
+    plan: Plan
+    cores: Cores
+    python: str
+    bench_dir: Path
+    repo: Path
+    work: Path
+    fast_model: str  # OpenAI base URL, .../v1
+    slow_model: str
+
+
+def start_fake_model(
+    name: str, latency_ms: int, *, python: str, log_dir: Path, core: int | None
+) -> tuple[ManagedProcess, str]:
+    """The project's fake OpenAI server on a free port; (process, base URL)."""
+    port = free_port()
+    argv = [python, "-m", "agent_gateway_testing.fake_openai", "--port", str(port)]
+    process = spawn(name, [*argv, "--latency-ms", str(latency_ms)], log_dir=log_dir, core=core)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    process.wait_http_ok(f"{base_url}/models", READY_TIMEOUT)
+    return process, base_url
+
+
+# ------------------------------------------------------------------ running helpers
+
+
+def _run_json(ctx: Context, name: str, argv: list[str], core: int | None, budget: float) -> Any:
+    """Run a helper that prints one JSON object as its last line; its parsed output."""
+    process = spawn(name, argv, log_dir=ctx.work, core=core, capture_stdout=True)
+    output = process.output(budget)
+    lines = [line for line in output.splitlines() if line.strip()]
+    if not lines:
+        raise process.failure("printed nothing")
+    try:
+        return json.loads(lines[-1])
+    except ValueError as exc:
+        raise process.failure(f"printed no JSON ({exc})") from None
+
+
+def _budget(ctx: Context, extra: float = 0.0) -> float:
+    return ctx.plan.duration + ctx.plan.warmup + REQUEST_TIMEOUT + 60.0 + extra
+
+
+def load(
+    ctx: Context,
+    name: str,
+    url: str,
+    *,
+    headers: dict[str, str],
+    body: dict[str, Any],
+    concurrency: int,
+    duration: float | None = None,
+    requests: int | None = None,
+    warmup: float = 0.0,
+    sse: bool = False,
+    first_token: str = "event:delta",
+    cpu_pid: int | None = None,
+) -> dict[str, Any]:
+    """One closed-loop run of loadgen.py, pinned to the load generator's core."""
+    argv = [ctx.python, str(ctx.bench_dir / "loadgen.py"), "--url", url]
+    argv += ["--body", json.dumps(body), "--concurrency", str(concurrency)]
+    argv += ["--warmup", str(warmup), "--timeout", str(REQUEST_TIMEOUT)]
+    argv += [arg for name_, value in headers.items() for arg in ("--header", f"{name_}: {value}")]
+    if duration is not None:
+        argv += ["--duration", str(duration)]
+    if requests is not None:
+        argv += ["--requests", str(requests)]
+    if sse:
+        argv += ["--sse", "--first-token", first_token]
+    if cpu_pid is not None:
+        argv += ["--cpu-pid", str(cpu_pid)]
+    result: dict[str, Any] = _run_json(ctx, name, argv, ctx.cores.loadgen, _budget(ctx))
+    return result
+
+
+def wrk_load(
+    ctx: Context,
+    name: str,
+    url: str,
+    *,
+    headers: dict[str, str],
+    body: dict[str, Any],
+    concurrency: int,
+    server: ManagedProcess,
+) -> dict[str, Any]:
+    """One wrk run (after a wrk warm-up), with the server's CPU read around it."""
+    env = {"BENCH_BODY": json.dumps(body)}
+    if ctx.plan.warmup > 0:
+        warm = wrk_command(url, headers, concurrency, ctx.plan.warmup)
+        spawn(f"{name}-warmup", warm, log_dir=ctx.work, core=ctx.cores.loadgen, env=env).wait_exit(
+            _budget(ctx)
+        )
+    cpu_before = server.cpu_seconds()
+    argv = wrk_command(url, headers, concurrency, ctx.plan.duration)
+    process = spawn(
+        name, argv, log_dir=ctx.work, core=ctx.cores.loadgen, env=env, capture_stdout=True
+    )
+    report = process.output(_budget(ctx))
+    cpu = server.cpu_seconds() - cpu_before
+    summary = parse_wrk(report, concurrency)
+    summary["target_cpu_s"] = round(cpu, 4)
+    ok = summary["ok"]
+    summary["target_cpu_per_request_ms"] = round(cpu / ok * 1000, 4) if ok else None
+    summary["target_rss_kb"] = server.rss_kb()
+    return summary
+
+
+# ------------------------------------------------------------------ the servers under test
+
+
+def _start_gateway(ctx: Context, index: int) -> tuple[ManagedProcess, float, str]:
+    """The gateway on the bench workspace with SQLite on disk, else the gateway's default.
+
+    Returns (process, seconds to healthy, which persistence it ran with).
+    """
+    folder = ctx.work / f"gateway-{index}"
+    database = folder / "bench.db"
+    attempts: list[Path | None] = [database, None]
+    last_error: ProcessFailedError | None = None
+    for sqlite in attempts:
+        workspace = write_workspace(
+            folder / ("workspace" if sqlite else "workspace-default"),
+            fast_api_base=ctx.fast_model,
+            slow_api_base=ctx.slow_model,
+            sqlite=sqlite,
+        )
+        port = free_port()
+        argv = [ctx.python, str(ctx.bench_dir / "gateway_app.py"), "--workspace", str(workspace)]
+        process = spawn(
+            f"gateway-{index}" + ("" if sqlite else "-default"),
+            [*argv, "--port", str(port)],
+            log_dir=ctx.work,
+            core=ctx.cores.server,
+            cwd=folder,
+        )
+        try:
+            ready = process.wait_http_ok(f"http://127.0.0.1:{port}/v1/health", READY_TIMEOUT)
+        except ProcessFailedError as exc:
+            process.stop()
+            last_error = exc
+            continue
+        process.base_url = f"http://127.0.0.1:{port}"
+        return process, ready, _persistence_used(sqlite, last_error)
+    assert last_error is not None
+    raise last_error
+
+
+def _persistence_used(sqlite: Path | None, refused: ProcessFailedError | None) -> str:
+    if sqlite is not None and sqlite.exists():
+        return f"SQLite on disk ({sqlite.name}, durable)"
+    if sqlite is not None:
+        return "gateway default (persistence: sqlite accepted but no database file was created)"
+    reason = str(refused).splitlines()[-1] if refused else "not requested"
+    return f"gateway default (persistence: sqlite refused at startup: {reason})"
+
+
+def _start_bare(ctx: Context, index: int) -> tuple[ManagedProcess, float]:
+    port = free_port()
+    argv = [ctx.python, str(ctx.bench_dir / "references" / "bare_starlette.py")]
+    argv += ["--port", str(port), "--api-key", API_KEY]
+    argv += [
+        "--agent",
+        f"{FAST_AGENT}={ctx.fast_model}",
+        "--agent",
+        f"{SLOW_AGENT}={ctx.slow_model}",
+    ]
+    process = spawn(f"bare-starlette-{index}", argv, log_dir=ctx.work, core=ctx.cores.server)
+    ready = process.wait_http_ok(f"http://127.0.0.1:{port}/v1/health", READY_TIMEOUT)
+    process.base_url = f"http://127.0.0.1:{port}"
+    return process, ready
+
+
+def measure_server(ctx: Context, kind: str, index: int) -> dict[str, Any]:
+    """Start the gateway or the bare Starlette reference, read idle RSS, put each load on it."""
+    persistence = None
+    if kind == "gateway":
+        server, ready, persistence = _start_gateway(ctx, index)
+    else:
+        server, ready = _start_bare(ctx, index)
+    try:
+        time.sleep(IDLE_SETTLE_SECONDS)
+        samples: dict[str, Any] = {
+            "startup_s": round(ready, 4),
+            "idle_rss_kb": server.rss_kb(),
+            "persistence": persistence,
+        }
+        samples.update(_server_loads(ctx, kind, server, index))
+        return samples
+    finally:
+        server.stop()
+
+
+def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -> dict[str, Any]:
+    plan = ctx.plan
+    samples: dict[str, Any] = {}
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    base = server.base_url
+    fast = f"{base}/v1/agents/{FAST_AGENT}/invoke"
+    gateway_stream = kind == "gateway" and plan.wants("stream-ttft")
+    if not (plan.wants(*LOAD_SCENARIOS) or gateway_stream):
+        return samples
+    prefix = f"{kind}-{index}"
+    common = {"headers": headers, "body": INVOKE_BODY}
+    # The first call imports litellm and opens the model connections: never measured.
+    load(
+        ctx,
+        f"{prefix}-warmup",
+        fast,
+        concurrency=CONCURRENT_CLIENTS,
+        duration=plan.warmup,
+        **common,
+    )
+    short_warmup = min(plan.warmup, 1.0)  # each run opens its own connections first
+    for scenario_names, key, clients in (
+        (("invoke-16", "cpu-per-invoke"), "invoke_16", CONCURRENT_CLIENTS),
+        (("invoke-1",), "invoke_1", 1),
+    ):
+        if not plan.wants(*scenario_names):
+            continue
+        if plan.loadgen == "wrk":
+            samples[key] = wrk_load(
+                ctx, f"{prefix}-{key}-wrk", fast, concurrency=clients, server=server, **common
+            )
+        else:
+            samples[key] = load(
+                ctx,
+                f"{prefix}-{key}",
+                fast,
+                concurrency=clients,
+                duration=plan.duration,
+                warmup=short_warmup,
+                cpu_pid=server.pid,
+                **common,
+            )
+    if gateway_stream:
+        samples["stream"] = load(
+            ctx,
+            f"{prefix}-stream",
+            f"{base}/v1/agents/{FAST_AGENT}/chat",
+            concurrency=1,
+            duration=plan.duration,
+            warmup=short_warmup,
+            sse=True,
+            first_token="event:delta",
+            **common,
+        )
+    if plan.wants("burst-500"):
+        samples["burst"] = load(
+            ctx,
+            f"{prefix}-burst",
+            f"{base}/v1/agents/{SLOW_AGENT}/invoke",
+            concurrency=BURST,
+            requests=BURST,
+            **common,
+        )
+    return samples
+
+
+# ------------------------------------------------------------------ references without a server
+
+
+def measure_litellm(ctx: Context, index: int) -> dict[str, Any]:
+    """litellm alone at the same concurrencies against the same fake models."""
+    plan = ctx.plan
+    script = [ctx.python, str(ctx.bench_dir / "references" / "litellm_alone.py")]
+    samples: dict[str, Any] = {}
+    runs = [
+        (("invoke-16", "cpu-per-invoke"), "c16", CONCURRENT_CLIENTS, ctx.fast_model, None),
+        (("invoke-1",), "c1", 1, ctx.fast_model, None),
+        (("burst-500",), "burst", BURST, ctx.slow_model, BURST),
+    ]
+    for scenario_names, key, clients, api_base, requests in runs:
+        if not plan.wants(*scenario_names):
+            continue
+        argv = [*script, "--api-base", api_base, "--warmup-api-base", ctx.fast_model]
+        argv += ["--concurrency", str(clients), "--warmup", str(plan.warmup)]
+        argv += ["--timeout", str(REQUEST_TIMEOUT)]
+        argv += ["--requests", str(requests)] if requests else ["--duration", str(plan.duration)]
+        samples[key] = _run_json(
+            ctx, f"litellm-{index}-{key}", argv, ctx.cores.server, _budget(ctx)
+        )
+    return samples
+
+
+def measure_direct_ttft(ctx: Context, index: int) -> dict[str, Any]:
+    """Time to first token of the fake model itself, streamed, with no gateway between."""
+    body = {
+        "model": MODEL.removeprefix("openai/"),
+        "messages": [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": INVOKE_BODY["message"]},
+        ],
+        "stream": True,
+    }
+    return load(
+        ctx,
+        f"direct-{index}-stream",
+        f"{ctx.fast_model}/chat/completions",
+        headers={"Authorization": f"Bearer {MODEL_KEY}"},
+        body=body,
+        concurrency=1,
+        duration=ctx.plan.duration,
+        warmup=min(ctx.plan.warmup, 1.0),
+        sse=True,
+        first_token="openai-content",
+    )
+
+
+def measure_demo_startup(ctx: Context, index: int) -> float:
+    """Seconds from spawning examples/app.py to its first 200 on /v1/health.
+
+    The demo's agents are pointed at the fake model by environment overrides, so the bundled
+    local model is not started; everything else (SQLite default, auth, the code tool) is the
+    demo as shipped. It runs in a fresh directory so the default database file is new.
+    """
+    port = free_port()
+    folder = ctx.work / f"demo-{index}"
+    folder.mkdir()
+    env = {
+        "AGENT_GATEWAY_SERVER__PORT": str(port),
+        "AGENT_GATEWAY_SERVER__LOG_LEVEL": "warning",
+        "AGENT_GATEWAY_MODEL__DEFAULT": MODEL,
+        "AGENT_GATEWAY_MODEL__API_BASE": ctx.fast_model,
+        "AGENT_GATEWAY_MODEL__API_KEY": MODEL_KEY,
+    }
+    argv = [ctx.python, str(ctx.repo / "examples" / "app.py")]
+    process = spawn(
+        f"demo-{index}", argv, log_dir=ctx.work, core=ctx.cores.server, env=env, cwd=folder
+    )
+    try:
+        return round(process.wait_http_ok(f"http://127.0.0.1:{port}/v1/health", READY_TIMEOUT), 4)
+    finally:
+        process.stop()
+
+
+def measure_imports(ctx: Context, index: int) -> dict[str, float]:
+    """Wall clock of ``python -c "import X"`` (interpreter start included), best of 3.
+
+    The gateway's figure imports ``Gateway``: ``agent_gateway`` itself resolves its names
+    lazily, so a bare ``import agent_gateway`` would time almost nothing a user needs.
+    """
+    cost_map = {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    return {
+        "agent_gateway_s": _best_wall(
+            ctx, f"import-{index}-gateway", "from agent_gateway import Gateway"
+        ),
+        "starlette_uvicorn_s": _best_wall(
+            ctx, f"import-{index}-starlette", "import starlette.applications, uvicorn"
+        ),
+        "litellm_s": _best_wall(ctx, f"import-{index}-litellm", "import litellm", env=cost_map),
+        "interpreter_s": _best_wall(ctx, f"import-{index}-interpreter", "pass"),
+    }
+
+
+def _best_wall(ctx: Context, name: str, code: str, env: dict[str, str] | None = None) -> float:
+    best = float("inf")
+    for attempt in range(IMPORT_TRIES):
+        process = spawn(
+            f"{name}-{attempt}",
+            [ctx.python, "-c", code],
+            log_dir=ctx.work,
+            core=ctx.cores.server,
+            env=env,
+        )
+        status = process.wait_exit(120.0)
+        if status != 0 or process.exited_at is None:
+            raise process.failure(f"exited with code {status}")
+        best = min(best, process.exited_at - process.started_at)
+    return round(best, 4)
