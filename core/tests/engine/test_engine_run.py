@@ -102,7 +102,7 @@ async def test_tool_call_then_answer(harness) -> None:
     assert events[5].data["usage"]["tool_calls"] == 1
 
 
-async def test_record_moves_queued_running_final_with_timestamps(harness) -> None:
+async def test_an_inline_record_is_created_running_then_finished(harness) -> None:
     harness.llm.push(reply("done"))
     engine = harness.engine()
 
@@ -111,8 +111,7 @@ async def test_record_moves_queued_running_final_with_timestamps(harness) -> Non
     writes = harness.persistence.executions.writes
     record_writes = [w for w in writes if w[0] != "events"]
     assert record_writes == [
-        ("create", ExecutionStatus.QUEUED),
-        ("transition", ExecutionStatus.RUNNING),
+        ("create", ExecutionStatus.RUNNING),
         ("transition", ExecutionStatus.SUCCEEDED),
     ]
     # A plain answer is one batch of events, written after the final transition.

@@ -39,7 +39,8 @@ def queued_record(request: ExecutionRequest, now: datetime) -> ExecutionRecord:
 
 
 class ExecutionRecorder:
-    """Three record writes per execution: created ``queued``, ``running``, the final status.
+    """Two record writes per inline execution: created ``running``, then the final status
+    (three for a queued one: ``queued``, ``running``, final).
 
     Events are buffered in an :class:`EventLog` and written in batches, the last batch
     (ending with the terminal event) right after the final transition.
@@ -61,9 +62,19 @@ class ExecutionRecorder:
         )
 
     async def start(self, request: ExecutionRequest) -> None:
-        """Store the record (unless the caller queued it already) and mark it running."""
+        """Mark the execution running: one write either way.
+
+        An inline execution is created directly as ``running`` (it was never waiting anywhere,
+        and a second write would only cost time); one a queue accepted earlier moves on from
+        ``queued``.
+        """
         if not request.record_created:
-            await self._store.create(queued_record(request, self._clock.now()))
+            now = self._clock.now()
+            record = queued_record(request, now)
+            await self._store.create(
+                record.model_copy(update={"status": ExecutionStatus.RUNNING, "started_at": now})
+            )
+            return
         await self._store.transition(
             request.execution_id,
             ExecutionUpdate(status=ExecutionStatus.RUNNING, at=self._clock.now()),
