@@ -1,4 +1,8 @@
-"""``create_engine``: an async engine tuned per dialect, without opening a connection."""
+"""``create_engine``: an async engine tuned per dialect, without opening a connection.
+
+On SQLite it serves the migration helpers only; the backend's stores run on
+:mod:`agent_gateway_sqlalchemy.sqlite`.
+"""
 
 from __future__ import annotations
 
@@ -20,45 +24,51 @@ _EXTRAS = {
 
 
 def create_engine(settings: PersistenceSettings, *, pooled: bool = True) -> AsyncEngine:
-    """The engine for ``settings``; ``pooled=False`` opens one connection per use (CLI tools).
+    """The engine for ``settings``; ``pooled=False`` opens one connection per use (CLI tools,
+    and always on SQLite).
 
     A missing driver raises :class:`~agent_gateway_core.errors.MissingExtraError` with the
     install line.
     """
     try:
         if settings.dialect == "sqlite":
-            return _sqlite_engine(settings, pooled=pooled)
+            return _sqlite_engine(settings)
         return _postgres_engine(settings, pooled=pooled)
     except ImportError as exc:
         feature, extra = _EXTRAS[settings.dialect]
         raise MissingExtraError(feature, extra) from exc
 
 
-def _sqlite_engine(settings: PersistenceSettings, *, pooled: bool) -> AsyncEngine:
-    options: dict[str, Any] = {"connect_args": {"timeout": settings.statement_timeout_seconds}}
-    if settings.in_memory:
-        # One shared connection: every session of the process sees the same in-memory database.
-        options["poolclass"] = StaticPool
-    elif not pooled:
-        options["poolclass"] = NullPool
-    else:
-        options.update(pool_size=settings.pool_size, max_overflow=settings.max_overflow)
-    engine = create_async_engine(settings.url, **options)
-    busy_timeout_ms = int(settings.statement_timeout_seconds * 1000)
-    wal = not settings.in_memory
+def _sqlite_engine(settings: PersistenceSettings) -> AsyncEngine:
+    # One connection per use: migrations are short, and an in-memory database must keep its one.
+    engine = create_async_engine(
+        settings.url,
+        connect_args={"timeout": settings.statement_timeout_seconds},
+        poolclass=StaticPool if settings.in_memory else NullPool,
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Runs through aiosqlite's own thread, like every other statement.
         cursor = dbapi_connection.cursor()
-        if wal:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in sqlite_pragmas(settings):
+            cursor.execute(pragma)
         cursor.close()
 
     return engine
+
+
+def sqlite_pragmas(settings: PersistenceSettings) -> list[str]:
+    """What every SQLite connection sets first: WAL (files only), durability, foreign keys.
+
+    The busy timeout is the driver's ``timeout`` argument.
+    """
+    pragmas = [] if settings.in_memory else ["PRAGMA journal_mode=WAL"]
+    return [
+        *pragmas,
+        f"PRAGMA synchronous={settings.sqlite_synchronous.upper()}",
+        "PRAGMA foreign_keys=ON",
+    ]
 
 
 def _postgres_engine(settings: PersistenceSettings, *, pooled: bool) -> AsyncEngine:
@@ -86,6 +96,11 @@ def _postgres_engine(settings: PersistenceSettings, *, pooled: bool) -> AsyncEng
 
 async def ensure_sqlite_directory(settings: PersistenceSettings) -> None:
     """Create the folder of a SQLite database file, which SQLite will not do itself."""
+    await asyncio.to_thread(make_sqlite_directory, settings)
+
+
+def make_sqlite_directory(settings: PersistenceSettings) -> None:
+    """:func:`ensure_sqlite_directory`, blocking: for code already off the event loop."""
     database = make_url(settings.url).database
     if settings.dialect == "sqlite" and database and not settings.in_memory:
-        await asyncio.to_thread(Path(database).parent.mkdir, parents=True, exist_ok=True)
+        Path(database).parent.mkdir(parents=True, exist_ok=True)

@@ -3,13 +3,15 @@
 Everything a store call can hit is mapped at the boundary (``raise ... from exc``)::
 
     connection refused, server gone, pool or statement timeout,
-    database locked, missing tables, any other driver fault   -> BackendUnavailableError
+    database locked, missing tables, a SQLite file that cannot
+    be opened or written, any other driver fault               -> BackendUnavailableError
     unique constraint violated                                 -> DuplicateError
     schema behind (or ahead of) the code's migrations          -> SchemaOutOfDateError (ConfigError)
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -50,7 +52,7 @@ def translated_errors(database: str) -> Iterator[None]:
     """Re-raise driver and connection errors as core errors naming ``database``."""
     try:
         yield
-    except IntegrityError as exc:
+    except (IntegrityError, sqlite3.IntegrityError) as exc:
         raise DuplicateError(f"{database} already holds this record: {describe(exc)}") from exc
-    except (SQLAlchemyError, OSError, TimeoutError) as exc:
+    except (SQLAlchemyError, sqlite3.Error, OSError, TimeoutError) as exc:
         raise BackendUnavailableError(f"{database} is unavailable: {describe(exc)}") from exc

@@ -14,6 +14,7 @@ from agent_gateway_core.errors import ConfigError
 
 MigrateMode = Literal["check", "upgrade"]
 Dialect = Literal["sqlite", "postgresql"]
+SqliteSynchronous = Literal["normal", "full"]
 
 DEFAULT_SQLITE_PATH = "agent_gateway.db"
 
@@ -37,6 +38,8 @@ class PersistenceSettings:
 
     ``url`` is normalised to an async driver (``sqlite+aiosqlite`` or ``postgresql+asyncpg``);
     anything invalid raises :class:`~agent_gateway_core.errors.ConfigError` naming the option.
+    ``sqlite_synchronous`` is SQLite's ``PRAGMA synchronous``: ``"normal"`` (a power loss may
+    lose the last commits, never the database) or ``"full"`` (every commit reaches the disk).
     """
 
     url: str
@@ -47,6 +50,7 @@ class PersistenceSettings:
     migrate: MigrateMode = "check"
     connect_timeout_seconds: float = 5.0
     statement_timeout_seconds: float = 10.0
+    sqlite_synchronous: SqliteSynchronous = "normal"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", _normalised_url(self.url))
@@ -65,6 +69,11 @@ class PersistenceSettings:
         if self.migrate not in ("check", "upgrade"):
             raise ConfigError(
                 f"persistence migrate must be 'check' or 'upgrade', not {self.migrate!r}"
+            )
+        if self.sqlite_synchronous not in ("normal", "full"):
+            raise ConfigError(
+                "persistence sqlite_synchronous must be 'normal' or 'full', "
+                f"not {self.sqlite_synchronous!r}"
             )
         for name in ("pool_size", "connect_timeout_seconds", "statement_timeout_seconds"):
             if getattr(self, name) <= 0:

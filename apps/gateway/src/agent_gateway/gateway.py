@@ -261,11 +261,12 @@ class Gateway(FluentConfiguration, FastAPI):
     async def reload(self) -> None:
         """Atomically reload the workspace from disk. In-flight executions finish on the old
         snapshot; a workspace with problems raises WorkspaceError and changes nothing."""
-        from agent_gateway.lifecycle import check_agents, load_gateway_workspace
+        from agent_gateway.lifecycle import check_agents, check_reloadable, load_gateway_workspace
 
         services = self._running()
         async with self._reload_lock:
             workspace, _ = await load_gateway_workspace(self._workspace_path)
+            check_reloadable(workspace, services)
             previous = services.runtime.workspace
             services.runtime.reload(workspace)
             self._configure_runtime(services.runtime)  # agents may have appeared or gone

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import importlib.util
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from agent_gateway.composition.extras import import_adapter
 from agent_gateway.composition.llm import (
     LOCAL_PREFIX,
     OPENAI_COMPAT_PREFIX,
+    LazyLLMClient,
     LocalModelClient,
     RoutingLLMClient,
 )
@@ -32,7 +35,12 @@ from agent_gateway.settings import GatewaySettings, settings_problems
 from agent_gateway.worker import ExecutionWorker
 from agent_gateway_core.engine.hooks import HookRegistry
 from agent_gateway_core.engine.tool_registry import ToolRegistry
-from agent_gateway_core.errors import ConfigError, WorkspaceError, WorkspaceProblem
+from agent_gateway_core.errors import (
+    ConfigError,
+    MissingExtraError,
+    WorkspaceError,
+    WorkspaceProblem,
+)
 from agent_gateway_core.ports.auth_provider import AuthProvider
 from agent_gateway_core.ports.llm_client import LLMClient
 from agent_gateway_core.runtime import Runtime
@@ -189,15 +197,40 @@ def build_llm(workspace: WorkspaceState, local: LocalModelHandle | None) -> LLMC
     routes: dict[str, LLMClient] = {}
     if local is not None:
         routes[LOCAL_PREFIX] = LocalModelClient(LiteLLMClient(), local.endpoint)
-    if any(m.startswith(OPENAI_COMPAT_PREFIX) for m in _workspace_models(workspace)):
-        adapter = import_adapter(
-            "agent_gateway_openai_compat",
-            feature=f"{OPENAI_COMPAT_PREFIX}... models",
-            extra="openai-compat",
-        )
-        # api_base and api_key come with each request (the agent's or gateway.yaml's model).
-        routes[OPENAI_COMPAT_PREFIX] = adapter.OpenAICompatClient()
+    # Routed whenever the adapter is installed, so an agent added by a reload can use it too;
+    # api_base and api_key come with each request (the agent's or gateway.yaml's model).
+    if _installed("agent_gateway_openai_compat"):
+        routes[OPENAI_COMPAT_PREFIX] = LazyLLMClient(_openai_compat_client)
+    elif any(m.startswith(OPENAI_COMPAT_PREFIX) for m in _workspace_models(workspace)):
+        raise MissingExtraError(f"{OPENAI_COMPAT_PREFIX}... models", "openai-compat")
     return RoutingLLMClient(default, routes)
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported, without importing it."""
+    if module in sys.modules:
+        return sys.modules[module] is not None  # None: import blocked (tests do this)
+    return importlib.util.find_spec(module) is not None
+
+
+def _openai_compat_client() -> LLMClient:
+    adapter = import_adapter(
+        "agent_gateway_openai_compat",
+        feature=f"{OPENAI_COMPAT_PREFIX}... models",
+        extra="openai-compat",
+    )
+    client: LLMClient = adapter.OpenAICompatClient()
+    return client
+
+
+def check_reloadable(workspace: WorkspaceState, services: GatewayServices) -> None:
+    """A reload cannot start the bundled local model; that takes a restart."""
+    uses_local = any(m.startswith(LOCAL_PREFIX) for m in _workspace_models(workspace))
+    if uses_local and services.local_model is None:
+        raise ConfigError(
+            f"the reloaded workspace uses a {LOCAL_PREFIX}... model, which starts with the "
+            "gateway: restart the gateway to use it"
+        )
 
 
 async def start_services(

@@ -10,7 +10,7 @@ import pytest
 
 from agent_gateway import Gateway
 from agent_gateway_core.domain.execution import ExecutionStatus
-from agent_gateway_core.errors import MissingExtraError
+from agent_gateway_core.errors import ConfigError, MissingExtraError
 from agent_gateway_core.testing import reply
 from agent_gateway_testing.fake_openai import FakeOpenAIServer
 
@@ -75,3 +75,31 @@ async def test_without_the_extra_startup_names_the_install_line(
         await gateway.startup()
 
     assert not gateway.started
+
+
+async def test_an_openai_compat_agent_added_by_a_reload_is_served_too(
+    write_workspace: WriteWorkspace, add_agent: AddAgent, model_server: FakeOpenAIServer
+) -> None:
+    root = write_workspace(api_base=model_server.base_url)
+    model_server.push(reply("after reload"))
+
+    async with Gateway(workspace=root, auth=False) as gateway:
+        add_agent(root, "lean", model={"name": "openai_compat/fake-model"})
+        await gateway.reload()
+        result = await gateway.invoke("lean", "hi")
+
+    assert result.raw_text == "after reload"
+    assert _sent_by_aiohttp(model_server)
+
+
+async def test_a_reload_that_needs_the_local_model_is_refused_and_changes_nothing(
+    write_workspace: WriteWorkspace, add_agent: AddAgent
+) -> None:
+    root = write_workspace()
+
+    async with Gateway(workspace=root, auth=False) as gateway:
+        before = set(gateway.agents)
+        add_agent(root, "tiny", model={"name": "local/smollm2-135m-instruct"})
+        with pytest.raises(ConfigError, match="restart the gateway"):
+            await gateway.reload()
+        assert set(gateway.agents) == before

@@ -42,6 +42,29 @@ class RoutingLLMClient(LLMClient):
             await client.aclose()
 
 
+class LazyLLMClient(LLMClient):
+    """Builds its client on first use, so an optional adapter costs nothing until called."""
+
+    def __init__(self, factory: Callable[[], LLMClient]) -> None:
+        self._factory = factory
+        self._client: LLMClient | None = None
+
+    def _get(self) -> LLMClient:
+        if self._client is None:
+            self._client = self._factory()
+        return self._client
+
+    async def complete(self, request: LLMRequest) -> LLMResponse:
+        return await self._get().complete(request)
+
+    def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
+        return self._get().stream(request)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+
 class LocalEndpoint(NamedTuple):
     """Where the local model answers, and the per-process key it demands."""
 
