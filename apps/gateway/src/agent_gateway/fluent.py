@@ -7,17 +7,23 @@ imported at startup, so a missing extra fails there with the exact ``pip install
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from agent_gateway.options import FluentOptions, McpServerOptions, WebhookOptions
-from agent_gateway.settings import DEFAULT_SQLITE_PATH
+from agent_gateway.options import (
+    DEFAULT_SQLITE_PATH,
+    FluentOptions,
+    McpServerOptions,
+    WebhookOptions,
+)
 from agent_gateway_core.errors import ConfigError
-from agent_gateway_core.ports.auth_provider import AuthProvider
-from agent_gateway_core.ports.execution_queue import ExecutionQueue
-from agent_gateway_core.ports.memory_manager import MemoryManager
-from agent_gateway_core.ports.notification_backend import NotificationBackend
-from agent_gateway_core.ports.persistence.backend import PersistenceBackend
-from agent_gateway_core.ports.retriever import Retriever
+
+if TYPE_CHECKING:
+    from agent_gateway_core.ports.auth_provider import AuthProvider
+    from agent_gateway_core.ports.execution_queue import ExecutionQueue
+    from agent_gateway_core.ports.memory_manager import MemoryManager
+    from agent_gateway_core.ports.notification_backend import NotificationBackend
+    from agent_gateway_core.ports.persistence.backend import PersistenceBackend
+    from agent_gateway_core.ports.retriever import Retriever
 
 MCP_TRANSPORTS = ("stdio", "streamable_http")
 

@@ -15,31 +15,28 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.types import ASGIApp
 
 from agent_gateway import __version__
-from agent_gateway.api.errors import install_error_handlers
-from agent_gateway.api.router import build_api_router
-from agent_gateway.api.typed_routes import install_typed_invoke_routes
-from agent_gateway.composition.container import GatewayContainer
 from agent_gateway.fluent import FluentConfiguration
-from agent_gateway.lifecycle import AuthOption, start_services, stop_services
-from agent_gateway.middleware import install_middleware, wrap_outer_middleware
-from agent_gateway.reloader import WorkspaceReloader
-from agent_gateway.services import GatewayServices
-from agent_gateway_core.domain.auth import Principal
-from agent_gateway_core.domain.conversation import Session
-from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionResult
-from agent_gateway_core.engine.hooks import HookRegistry
-from agent_gateway_core.engine.request import StreamItem
-from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.errors import AlreadyStartedError, ConfigError, EngineUnavailableError
-from agent_gateway_core.runtime import Runtime
-from agent_gateway_core.workspace import WorkspaceState
+
+# Only what defining the class needs is imported here, so `from agent_gateway import Gateway`
+# stays cheap; the API, the composition and the lifecycle load when a Gateway is built.
+if TYPE_CHECKING:
+    from agent_gateway.lifecycle import AuthOption
+    from agent_gateway.reloader import WorkspaceReloader
+    from agent_gateway.services import GatewayServices
+    from agent_gateway_core.domain.conversation import Session
+    from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionResult
+    from agent_gateway_core.engine.request import StreamItem
+    from agent_gateway_core.engine.tool_registry import ToolRegistry
+    from agent_gateway_core.runtime import Runtime
+    from agent_gateway_core.workspace import WorkspaceState
 
 logger = logging.getLogger("agent_gateway")
 
@@ -78,6 +75,13 @@ class Gateway(FluentConfiguration, FastAPI):
         user_tags = list(fastapi_kwargs.pop("openapi_tags", None) or [])
         fastapi_kwargs.setdefault("title", "Agent Gateway")
         fastapi_kwargs.setdefault("version", __version__)
+        from agent_gateway.api.errors import install_error_handlers
+        from agent_gateway.api.router import build_api_router
+        from agent_gateway.composition.container import GatewayContainer
+        from agent_gateway.middleware import install_middleware
+        from agent_gateway_core.engine.hooks import HookRegistry
+        from agent_gateway_core.engine.tool_registry import ToolRegistry
+
         self._workspace_path = Path(workspace)
         self._auth_option: AuthOption = auth
         self._reload_enabled = reload
@@ -102,6 +106,8 @@ class Gateway(FluentConfiguration, FastAPI):
         self.include_router(build_api_router())
 
     def build_middleware_stack(self) -> ASGIApp:
+        from agent_gateway.middleware import wrap_outer_middleware
+
         # Outermost, around Starlette's error middleware (see wrap_outer_middleware).
         return wrap_outer_middleware(super().build_middleware_stack(), gateway=self)
 
@@ -184,6 +190,10 @@ class Gateway(FluentConfiguration, FastAPI):
 
     async def startup(self) -> None:
         """Load the workspace, compose the adapters and start serving. Idempotent per start."""
+        from agent_gateway.api.typed_routes import install_typed_invoke_routes
+        from agent_gateway.lifecycle import start_services
+        from agent_gateway.reloader import WorkspaceReloader
+
         self._check_not_started()
         try:
             services = await start_services(
@@ -216,6 +226,8 @@ class Gateway(FluentConfiguration, FastAPI):
 
     async def shutdown(self) -> None:
         """Stop background work and close every adapter. Safe to call when not started."""
+        from agent_gateway.lifecycle import stop_services
+
         services, self._services = self._services, None
         if self._reloader is not None:
             await self._reloader.stop()
@@ -261,6 +273,7 @@ class Gateway(FluentConfiguration, FastAPI):
     async def reload(self) -> None:
         """Atomically reload the workspace from disk. In-flight executions finish on the old
         snapshot; a workspace with problems raises WorkspaceError and changes nothing."""
+        from agent_gateway.api.typed_routes import install_typed_invoke_routes
         from agent_gateway.lifecycle import check_agents, check_reloadable, load_gateway_workspace
 
         services = self._running()
@@ -461,6 +474,8 @@ class Gateway(FluentConfiguration, FastAPI):
 
 
 def _user_id(auth: Any) -> str | None:
+    from agent_gateway_core.domain.auth import Principal
+
     if auth is None:
         return None
     if isinstance(auth, Principal):

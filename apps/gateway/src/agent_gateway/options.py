@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agent_gateway_core.ports.auth_provider import AuthProvider
-from agent_gateway_core.ports.execution_queue import ExecutionQueue
-from agent_gateway_core.ports.memory_manager import MemoryManager
-from agent_gateway_core.ports.notification_backend import NotificationBackend
-from agent_gateway_core.ports.persistence.backend import PersistenceBackend
-from agent_gateway_core.ports.retriever import Retriever
+if TYPE_CHECKING:
+    from agent_gateway_core.ports.auth_provider import AuthProvider
+    from agent_gateway_core.ports.execution_queue import ExecutionQueue
+    from agent_gateway_core.ports.memory_manager import MemoryManager
+    from agent_gateway_core.ports.notification_backend import NotificationBackend
+    from agent_gateway_core.ports.persistence.backend import PersistenceBackend
+    from agent_gateway_core.ports.retriever import Retriever
+
+# Where the embedded SQLite database lives unless configured: relative to the working directory.
+DEFAULT_SQLITE_PATH = ".agent-gateway/gateway.db"
 
 _UNSET: Any = object()
 

@@ -20,6 +20,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from agent_gateway.options import DEFAULT_SQLITE_PATH
 from agent_gateway_core.domain.agent import Guardrails
 from agent_gateway_core.errors import WorkspaceProblem
 from agent_gateway_core.workspace import ModelDefaults
@@ -86,7 +87,7 @@ class SecuritySettings(BaseModel):
 
 
 # The embedded default: a SQLite file under the directory the gateway is started from.
-DEFAULT_SQLITE_PATH = ".agent-gateway/gateway.db"
+
 SQLITE_IN_MEMORY = ":memory:"
 POSTGRES_URL_PREFIX = "postgresql+asyncpg://"
 

@@ -17,7 +17,8 @@ from agent_gateway_core.errors import (
 ANONYMOUS = Principal(subject="anonymous", scopes=frozenset({"*"}), auth_method="none")
 
 
-def get_services(request: Request) -> GatewayServices:
+async def get_services(request: Request) -> GatewayServices:
+    # async: a sync dependency would cost every request a hop through the thread pool
     services: GatewayServices | None = getattr(request.app.state, "services", None)
     if services is None:
         raise EngineUnavailableError("the gateway is not started")
