@@ -7,7 +7,9 @@ Each execution is what one queued invoke writes: ``create`` (queued), ``transiti
 running, ``transition`` to succeeded with result and usage, ``append_events`` with 4 events.
 Reported per run: executions/s, store calls/s, CPU ms per execution for the whole process
 (``time.process_time``: the event loop and every thread) and for the event-loop thread alone
-(``time.thread_time`` read on the loop). Not collected by pytest; numbers, not assertions.
+(``time.thread_time`` read on the loop). The "inputs only" line is the benchmark's own share
+(building the records, updates and events), included in the other lines. Not collected by
+pytest; numbers, not assertions.
 """
 
 from __future__ import annotations
@@ -36,60 +38,69 @@ STORE_CALLS_PER_EXECUTION = 4
 class RunFigures:
     label: str
     executions: int
+    store_calls: int  # per execution
     seconds: float
     process_cpu_s: float
     loop_cpu_s: float
 
     def line(self) -> str:
         per = 1000 / self.executions
+        calls = self.executions * self.store_calls / self.seconds
         return (
             f"{self.label:<12} {self.executions / self.seconds:>9.0f} exec/s "
-            f"{self.executions * STORE_CALLS_PER_EXECUTION / self.seconds:>9.0f} calls/s   "
+            f"{f'{calls:.0f}' if calls else '-':>9} calls/s   "
             f"CPU/exec: process {self.process_cpu_s * per:6.3f} ms, "
             f"event loop {self.loop_cpu_s * per:6.3f} ms"
         )
 
 
+def execution_inputs() -> tuple[ExecutionRecord, ExecutionUpdate, ExecutionUpdate, list[NewEvent]]:
+    """What one queued invoke hands the store: the record, two updates, four events."""
+    now = datetime.now(UTC)
+    record = ExecutionRecord(
+        id=new_execution_id(),
+        agent_id="assistant",
+        status=ExecutionStatus.QUEUED,
+        message="What is the capital of France?",
+        input={"topic": "geography"},
+        user_id="user-1",
+        created_at=now,
+    )
+    usage = Usage(input_tokens=42, output_tokens=7, llm_calls=1, models_used=("openai/fake",))
+    running = ExecutionUpdate(status=ExecutionStatus.RUNNING, at=now)
+    succeeded = ExecutionUpdate(
+        status=ExecutionStatus.SUCCEEDED,
+        at=datetime.now(UTC),
+        raw_text="Paris.",
+        stop_reason=StopReason.COMPLETED,
+        usage=usage,
+    )
+    events = [
+        NewEvent(type=EventType.STARTED, at=now, data={"agent_id": "assistant"}),
+        NewEvent(type=EventType.MODEL_RESPONSE, at=now, data={"text": "Paris.", "tools": []}),
+        NewEvent(type=EventType.MODEL_DELTA, at=now, data={"text": "Paris."}),
+        NewEvent(
+            type=EventType.COMPLETED,
+            at=now,
+            data={"status": "succeeded", "usage": usage.model_dump(mode="json")},
+        ),
+    ]
+    return record, running, succeeded, events
+
+
 async def one_execution(store: ExecutionStore) -> None:
     """The writes of one queued invoke, in the engine's order."""
-    now = datetime.now(UTC)
-    execution_id = new_execution_id()
-    await store.create(
-        ExecutionRecord(
-            id=execution_id,
-            agent_id="assistant",
-            status=ExecutionStatus.QUEUED,
-            message="What is the capital of France?",
-            input={"topic": "geography"},
-            user_id="user-1",
-            created_at=now,
-        )
-    )
-    await store.transition(execution_id, ExecutionUpdate(status=ExecutionStatus.RUNNING, at=now))
-    usage = Usage(input_tokens=42, output_tokens=7, llm_calls=1, models_used=("openai/fake",))
-    await store.transition(
-        execution_id,
-        ExecutionUpdate(
-            status=ExecutionStatus.SUCCEEDED,
-            at=datetime.now(UTC),
-            raw_text="Paris.",
-            stop_reason=StopReason.COMPLETED,
-            usage=usage,
-        ),
-    )
-    await store.append_events(
-        execution_id,
-        [
-            NewEvent(type=EventType.STARTED, at=now, data={"agent_id": "assistant"}),
-            NewEvent(type=EventType.MODEL_RESPONSE, at=now, data={"text": "Paris.", "tools": []}),
-            NewEvent(type=EventType.MODEL_DELTA, at=now, data={"text": "Paris."}),
-            NewEvent(
-                type=EventType.COMPLETED,
-                at=now,
-                data={"status": "succeeded", "usage": usage.model_dump(mode="json")},
-            ),
-        ],
-    )
+    record, running, succeeded, events = execution_inputs()
+    await store.create(record)
+    await store.transition(record.id, running)
+    await store.transition(record.id, succeeded)
+    await store.append_events(record.id, events)
+
+
+async def inputs_only(count: int) -> None:
+    """The benchmark's own share: building the inputs, storing nothing."""
+    for _ in range(count):
+        execution_inputs()
 
 
 async def sequential(store: ExecutionStore, count: int) -> None:
@@ -107,13 +118,16 @@ async def concurrent(store: ExecutionStore, count: int, tasks: int = 16) -> None
     await asyncio.gather(*(worker() for _ in range(tasks)))
 
 
-async def measure(label: str, run: Callable[[], Awaitable[None]], count: int) -> RunFigures:
+async def measure(
+    label: str, run: Callable[[], Awaitable[None]], count: int, store_calls: int
+) -> RunFigures:
     gc.collect()
     started, process, loop = time.perf_counter(), time.process_time(), time.thread_time()
     await run()
     return RunFigures(
         label=label,
         executions=count,
+        store_calls=store_calls,
         seconds=time.perf_counter() - started,
         process_cpu_s=time.process_time() - process,
         loop_cpu_s=time.thread_time() - loop,
@@ -122,12 +136,13 @@ async def measure(label: str, run: Callable[[], Awaitable[None]], count: int) ->
 
 async def main(url: str, count: int) -> None:
     async with SqlAlchemyPersistence(url, migrate="upgrade") as backend:
-        store = backend.executions
+        store, calls = backend.executions, STORE_CALLS_PER_EXECUTION
         await sequential(store, 100)  # warm up: statement caches, pages, the thread
         print(f"{backend.name}, {count} executions per run, {STORE_CALLS_PER_EXECUTION} calls each")
         for figures in (
-            await measure("sequential", lambda: sequential(store, count), count),
-            await measure("16 tasks", lambda: concurrent(store, count), count),
+            await measure("inputs only", lambda: inputs_only(count), count, 0),
+            await measure("sequential", lambda: sequential(store, count), count, calls),
+            await measure("16 tasks", lambda: concurrent(store, count), count, calls),
         ):
             print(figures.line())
 

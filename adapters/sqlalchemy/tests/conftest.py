@@ -1,10 +1,12 @@
-"""Fixtures: PostgreSQL schemas made and dropped per test module, a secret box, a TCP proxy."""
+"""Fixtures: PostgreSQL schemas made and dropped per test module, a secret box, a TCP proxy,
+and a trace of every SQLite statement with the thread that ran it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
@@ -75,6 +77,42 @@ def migrated_schema(table_prefix: str = "") -> Iterator[PostgresTarget]:
         yield target
     finally:
         run_in_thread(drop_schema(target.schema))
+
+
+@dataclass(frozen=True)
+class TracedStatement:
+    sql: str
+    thread: int
+
+
+class SqliteTrace:
+    """Statements run on the sqlite3 connections opened while the fixture is active."""
+
+    def __init__(self) -> None:
+        self.statements: list[TracedStatement] = []
+
+    def record(self, sql: str) -> None:
+        # SQLite calls this on the thread that runs the statement.
+        self.statements.append(TracedStatement(sql, threading.get_ident()))
+
+    def take(self) -> list[TracedStatement]:
+        taken, self.statements = self.statements, []
+        return taken
+
+
+@pytest.fixture
+def sqlite_trace(monkeypatch: pytest.MonkeyPatch) -> SqliteTrace:
+    """Wraps the driver's ``sqlite3.connect`` so every new connection reports its statements."""
+    trace = SqliteTrace()
+    connect = sqlite3.connect
+
+    def traced_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.set_trace_callback(trace.record)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", traced_connect)
+    return trace
 
 
 @pytest.fixture

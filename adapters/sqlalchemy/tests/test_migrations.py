@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +198,29 @@ async def test_env_writes_an_offline_sql_script_with_prefix_and_schema() -> None
     script = config.output_buffer.getvalue()
     assert "CREATE TABLE reports.off_executions" in script
     assert "reports.off_alembic_version" in script
+
+
+async def test_the_head_revision_constant_is_the_newest_migration() -> None:
+    from agent_gateway_sqlalchemy.schema_version import HEAD_REVISION
+
+    assert await head() == HEAD_REVISION == REVISIONS[-1]
+
+
+async def test_starting_on_an_up_to_date_sqlite_file_does_not_load_alembic(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/db.sqlite"
+    await upgrade(url)
+    code = (
+        "import asyncio, sys\n"
+        "from agent_gateway_sqlalchemy import SqlAlchemyPersistence\n"
+        "async def main():\n"
+        f"    async with SqlAlchemyPersistence({url!r}, migrate='check') as backend:\n"
+        "        await backend.ping()\n"
+        "asyncio.run(main())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False"

@@ -1,7 +1,12 @@
-"""Each store call costs the statements it must, and no more (no N+1, one UPDATE per transition)."""
+"""Each store call costs the statements it must, and no more (no N+1, one UPDATE per transition).
+
+On PostgreSQL, counted by SQLAlchemy's cursor events. SQLite runs on plain sqlite3 (see
+``test_sqlite_thread.py``), so there SQLite's own trace lists every statement.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +27,7 @@ from agent_gateway_testing.contracts.persistence.records import (
     message,
 )
 
-from .conftest import POSTGRES_URL
+from .conftest import POSTGRES_URL, SqliteTrace, TracedStatement
 
 pytestmark = pytest.mark.integration
 
@@ -47,15 +52,11 @@ def statements() -> Iterator[StatementLog]:
     event.remove(Engine, "before_cursor_execute", log.record)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def backend(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[SqlAlchemyPersistence]:
-    if request.param == "sqlite":
-        url, schema = f"sqlite+aiosqlite:///{tmp_path}/trips.db", None
-    else:
-        url, schema = POSTGRES_URL, request.getfixturevalue("fresh_schema")
-    async with SqlAlchemyPersistence(url, schema=schema, migrate="upgrade") as persistence:
+@pytest.fixture
+async def backend(fresh_schema: str) -> AsyncIterator[SqlAlchemyPersistence]:
+    async with SqlAlchemyPersistence(
+        POSTGRES_URL, schema=fresh_schema, migrate="upgrade"
+    ) as persistence:
         yield persistence
 
 
@@ -91,3 +92,61 @@ async def test_store_calls_use_the_fewest_statements(
     assert len(statements.take()) == 2
     assert await backend.idempotency.claim(idempotency("k")) is None
     assert len(statements.take()) == 1
+
+
+def kinds(statements: list[TracedStatement]) -> list[str]:
+    """Each statement as its kind and table: ``"UPDATE executions"``, ``"BEGIN IMMEDIATE"``."""
+    named = []
+    for statement in statements:
+        sql = " ".join(statement.sql.split())
+        verb = re.match(r"BEGIN IMMEDIATE|COMMIT|INSERT INTO \w+|UPDATE \w+|DELETE FROM \w+", sql)
+        source = re.search(r"FROM (\w+)", sql)
+        named.append(verb[0] if verb else f"SELECT {source[1] if source else ''}".strip())
+    return named
+
+
+async def test_sqlite_store_calls_use_the_fewest_statements(
+    tmp_path: Path, sqlite_trace: SqliteTrace
+) -> None:
+    async with SqlAlchemyPersistence(f"sqlite:///{tmp_path}/trips.db") as backend:
+        record = execution()
+        for n in range(5):
+            await backend.executions.create(execution(id=f"other-{n}"))
+        sqlite_trace.take()
+
+        await backend.executions.create(record)
+        assert kinds(sqlite_trace.take()) == ["INSERT INTO executions"]
+        await backend.executions.transition(
+            record.id, ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1))
+        )
+        assert kinds(sqlite_trace.take()) == ["UPDATE executions"]  # autocommit: no BEGIN
+        events = [NewEvent(type=EventType.MODEL_DELTA, at=at(2)) for _ in range(5)]
+        await backend.executions.append_events(record.id, events)
+        # Reserve the seqs, then one executemany (SQLite traces each of its rows).
+        assert kinds(sqlite_trace.take()) == [
+            "BEGIN IMMEDIATE",
+            "UPDATE executions",
+            *["INSERT INTO execution_events"] * 5,
+            "COMMIT",
+        ]
+        assert len(await backend.executions.list_events(record.id)) == 5
+        assert kinds(sqlite_trace.take()) == ["SELECT execution_events"]
+        page = await backend.executions.query(ExecutionQuery(limit=3))
+        assert (len(page.items), page.total) == (3, 6)
+        assert kinds(sqlite_trace.take()) == ["SELECT executions"]  # the page and its total
+
+        chat = conversation()
+        await backend.conversations.upsert(chat)
+        sqlite_trace.take()
+        await backend.conversations.append_messages(
+            chat.id, [message(chat.id, "a"), message(chat.id, "b")]
+        )
+        assert kinds(sqlite_trace.take()) == [
+            "BEGIN IMMEDIATE",
+            "UPDATE conversations",
+            "INSERT INTO messages",
+            "INSERT INTO messages",
+            "COMMIT",
+        ]
+        assert await backend.idempotency.claim(idempotency("k")) is None
+        assert kinds(sqlite_trace.take()) == ["INSERT INTO idempotency_records"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agent_gateway_core.errors import ConfigError, MissingExtraError
 from agent_gateway_sqlalchemy import PersistenceSettings, SqlAlchemyPersistence
+from agent_gateway_sqlalchemy.migrations import upgrade
 
 pytestmark = pytest.mark.unit
 
@@ -83,6 +85,7 @@ def test_sqlite_path_mapping_and_memory() -> None:
         ({"backend": "sqlite", "max_overflow": -1}, "max_overflow must be >= 0"),
         ({"backend": "sqlite", "connect_timeout_seconds": 0}, "connect_timeout_seconds"),
         ({"backend": "sqlite", "pool_size": [1]}, "invalid persistence settings"),
+        ({"backend": "sqlite", "sqlite_synchronous": "off"}, "'normal' or 'full', not 'off'"),
     ],
 )
 def test_invalid_settings_raise_config_error_naming_the_problem(
@@ -108,13 +111,22 @@ def test_from_settings_builds_a_backend_without_connecting() -> None:
     assert same.settings == backend.settings
 
 
-@pytest.mark.parametrize(
-    ("url", "driver", "extra"),
-    [("postgresql://u@h/db", "asyncpg", "postgres"), ("sqlite:///x.db", "aiosqlite", "sqlite")],
-)
-def test_a_missing_driver_names_the_extra_to_install(
-    monkeypatch: pytest.MonkeyPatch, url: str, driver: str, extra: str
+def test_a_missing_driver_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "asyncpg", None)  # makes `import asyncpg` fail
+    with pytest.raises(MissingExtraError, match=r"pip install 'agents-gateway\[postgres\]'"):
+        SqlAlchemyPersistence("postgresql://u@h/db")
+
+
+async def test_sqlite_migration_helpers_name_the_extra_they_need(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(sys.modules, driver, None)  # makes `import <driver>` fail
-    with pytest.raises(MissingExtraError, match=rf"pip install 'agents-gateway\[{extra}\]'"):
-        SqlAlchemyPersistence(url)
+    # The backend itself runs on the standard library's sqlite3 (test_sqlite_thread.py).
+    monkeypatch.setitem(sys.modules, "aiosqlite", None)
+    with pytest.raises(MissingExtraError, match=r"pip install 'agents-gateway\[sqlite\]'"):
+        await upgrade(f"sqlite:///{tmp_path}/x.db")
+
+
+def test_from_mapping_reads_sqlite_synchronous() -> None:
+    settings = PersistenceSettings.from_mapping({"backend": "sqlite", "sqlite_synchronous": "full"})
+    assert settings.sqlite_synchronous == "full"
+    assert PersistenceSettings(url="sqlite://").sqlite_synchronous == "normal"

@@ -1,4 +1,5 @@
-"""Agent Gateway persistence on SQLAlchemy: SQLite (aiosqlite) and PostgreSQL (asyncpg).
+"""Agent Gateway persistence on SQLAlchemy: SQLite (sqlite3, on a thread of its own) and
+PostgreSQL (asyncpg).
 
 ``SqlAlchemyPersistence`` implements the ``PersistenceBackend`` port; the schema is managed by
 the alembic migrations in :mod:`agent_gateway_sqlalchemy.migrations`. Importing this package

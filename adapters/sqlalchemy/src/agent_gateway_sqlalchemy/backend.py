@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -21,12 +23,21 @@ from agent_gateway_core.ports.persistence import (
     UserConfigStore,
 )
 from agent_gateway_core.ports.secret_box import SecretBox
-from agent_gateway_sqlalchemy import migrations
 from agent_gateway_sqlalchemy.database import Database
-from agent_gateway_sqlalchemy.engine import create_engine, ensure_sqlite_directory
 from agent_gateway_sqlalchemy.errors import SchemaOutOfDateError, describe
 from agent_gateway_sqlalchemy.models import build_metadata
-from agent_gateway_sqlalchemy.settings import MigrateMode, PersistenceSettings
+from agent_gateway_sqlalchemy.settings import MigrateMode, PersistenceSettings, SqliteSynchronous
+from agent_gateway_sqlalchemy.sqlite.conversations import SqliteConversationStore
+from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
+from agent_gateway_sqlalchemy.sqlite.executions import SqliteExecutionStore
+from agent_gateway_sqlalchemy.sqlite.idempotency import SqliteIdempotencyStore
+from agent_gateway_sqlalchemy.sqlite.notifications import SqliteNotificationLogStore
+from agent_gateway_sqlalchemy.sqlite.schedules import SqliteScheduleStore
+from agent_gateway_sqlalchemy.sqlite.schema import prepare_schema
+from agent_gateway_sqlalchemy.sqlite.user_configs import (
+    SqliteMcpServerStore,
+    SqliteUserConfigStore,
+)
 from agent_gateway_sqlalchemy.stores.conversations import SqlAlchemyConversationStore
 from agent_gateway_sqlalchemy.stores.executions import SqlAlchemyExecutionStore
 from agent_gateway_sqlalchemy.stores.idempotency import SqlAlchemyIdempotencyStore
@@ -41,6 +52,17 @@ from agent_gateway_sqlalchemy.stores.user_configs import (
 _DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
+@dataclass(frozen=True, slots=True)
+class _Stores:
+    executions: ExecutionStore
+    conversations: ConversationStore
+    schedules: ScheduleStore
+    notifications: NotificationLogStore
+    user_configs: UserConfigStore
+    mcp_servers: McpServerStore
+    idempotency: IdempotencyStore
+
+
 class SqlAlchemyPersistence(PersistenceBackend):
     """Every store of the gateway in one SQLite file (or ``:memory:``) or PostgreSQL database.
 
@@ -49,6 +71,10 @@ class SqlAlchemyPersistence(PersistenceBackend):
     SQLite database starts empty every time, so it is always brought to the newest schema.
     Secrets of user configs and MCP credentials are sealed with ``secret_box`` before they
     reach the database.
+
+    PostgreSQL runs on SQLAlchemy's async engine (asyncpg). SQLite runs every store call as one
+    function on a thread of the backend's own, on one ``sqlite3`` connection in WAL mode (see
+    :class:`~agent_gateway_sqlalchemy.sqlite.database.SqliteDatabase`); ``aclose()`` stops it.
     """
 
     def __init__(
@@ -63,6 +89,7 @@ class SqlAlchemyPersistence(PersistenceBackend):
         migrate: MigrateMode = "check",
         connect_timeout_seconds: float = 5.0,
         statement_timeout_seconds: float = 10.0,
+        sqlite_synchronous: SqliteSynchronous = "normal",
     ) -> None:
         self.settings = PersistenceSettings(
             url=url,
@@ -73,21 +100,20 @@ class SqlAlchemyPersistence(PersistenceBackend):
             migrate=migrate,
             connect_timeout_seconds=connect_timeout_seconds,
             statement_timeout_seconds=statement_timeout_seconds,
+            sqlite_synchronous=sqlite_synchronous,
         )
         name = f"{_DIALECT_NAMES[self.settings.dialect]} at {self.settings.display_url}"
-        self._database = Database(
-            create_engine(self.settings),
-            build_metadata(self.settings.table_prefix, self.settings.schema),
-            name=name,
-        )
+        tables = build_metadata(self.settings.table_prefix, self.settings.schema)
         sealer = Sealer(secret_box)
-        self._executions = SqlAlchemyExecutionStore(self._database)
-        self._conversations = SqlAlchemyConversationStore(self._database)
-        self._schedules = SqlAlchemyScheduleStore(self._database)
-        self._notifications = SqlAlchemyNotificationLogStore(self._database)
-        self._user_configs = SqlAlchemyUserConfigStore(self._database, sealer)
-        self._mcp_servers = SqlAlchemyMcpServerStore(self._database, sealer)
-        self._idempotency = SqlAlchemyIdempotencyStore(self._database)
+        self._database: SqliteDatabase | Database
+        if self.settings.dialect == "sqlite":
+            self._database = SqliteDatabase(self.settings, tables, name=name)
+            self._stores = _sqlite_stores(self._database, sealer)
+        else:
+            from agent_gateway_sqlalchemy.engine import create_engine
+
+            self._database = Database(create_engine(self.settings), tables, name=name)
+            self._stores = _postgres_stores(self._database, sealer)
 
     @classmethod
     def from_settings(
@@ -109,6 +135,7 @@ class SqlAlchemyPersistence(PersistenceBackend):
             migrate=settings.migrate,
             connect_timeout_seconds=settings.connect_timeout_seconds,
             statement_timeout_seconds=settings.statement_timeout_seconds,
+            sqlite_synchronous=settings.sqlite_synchronous,
         )
 
     @property
@@ -118,31 +145,31 @@ class SqlAlchemyPersistence(PersistenceBackend):
 
     @property
     def executions(self) -> ExecutionStore:
-        return self._executions
+        return self._stores.executions
 
     @property
     def conversations(self) -> ConversationStore:
-        return self._conversations
+        return self._stores.conversations
 
     @property
     def schedules(self) -> ScheduleStore:
-        return self._schedules
+        return self._stores.schedules
 
     @property
     def notifications(self) -> NotificationLogStore:
-        return self._notifications
+        return self._stores.notifications
 
     @property
     def user_configs(self) -> UserConfigStore:
-        return self._user_configs
+        return self._stores.user_configs
 
     @property
     def mcp_servers(self) -> McpServerStore:
-        return self._mcp_servers
+        return self._stores.mcp_servers
 
     @property
     def idempotency(self) -> IdempotencyStore:
-        return self._idempotency
+        return self._stores.idempotency
 
     async def initialize(self) -> None:
         """Connect, then check or upgrade the schema; calling it again changes nothing.
@@ -151,11 +178,16 @@ class SqlAlchemyPersistence(PersistenceBackend):
         and a schema behind the code raises :class:`SchemaOutOfDateError` (a ``ConfigError``)
         naming the command to run. ``BackendUnavailableError`` when the database is down.
         """
+        database = self._database
+        if isinstance(database, SqliteDatabase):
+            await prepare_schema(database)
+            return
+        from agent_gateway_sqlalchemy import migrations
+
         settings = self.settings
-        await ensure_sqlite_directory(settings)
-        async with self._database.transaction() as connection:
+        async with database.transaction() as connection:
             fresh = await migrations.is_fresh(connection, settings.schema, settings.table_prefix)
-            if settings.migrate == "upgrade" or settings.in_memory or fresh:
+            if settings.migrate == "upgrade" or fresh:
                 await migrations.migrate(connection, settings.schema, settings.table_prefix)
                 return
             revision = await migrations.current_revision(
@@ -169,17 +201,25 @@ class SqlAlchemyPersistence(PersistenceBackend):
     async def ping(self) -> None:
         """``SELECT 1``; ``BackendUnavailableError`` if no answer within the connect timeout."""
         timeout = self.settings.connect_timeout_seconds
+        database = self._database
         try:
-            async with asyncio.timeout(timeout), self._database.read() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with asyncio.timeout(timeout):
+                if isinstance(database, SqliteDatabase):
+                    await database.run(_select_one)
+                    return
+                async with database.read() as connection:
+                    await connection.execute(text("SELECT 1"))
         except TimeoutError as exc:
             raise BackendUnavailableError(
                 f"{self.name} did not answer within {timeout:g} s: {describe(exc)}"
             ) from exc
 
     async def aclose(self) -> None:
-        """Close every pooled connection; harmless when called again."""
-        await self._database.engine.dispose()
+        """Close every connection (and stop SQLite's thread); harmless when called again."""
+        if isinstance(self._database, SqliteDatabase):
+            await self._database.aclose()
+        else:
+            await self._database.engine.dispose()
 
     async def __aenter__(self) -> SqlAlchemyPersistence:
         await self.initialize()
@@ -192,3 +232,31 @@ class SqlAlchemyPersistence(PersistenceBackend):
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _select_one(connection: sqlite3.Connection) -> None:
+    connection.execute("SELECT 1").fetchall()
+
+
+def _sqlite_stores(database: SqliteDatabase, sealer: Sealer) -> _Stores:
+    return _Stores(
+        executions=SqliteExecutionStore(database),
+        conversations=SqliteConversationStore(database),
+        schedules=SqliteScheduleStore(database),
+        notifications=SqliteNotificationLogStore(database),
+        user_configs=SqliteUserConfigStore(database, sealer),
+        mcp_servers=SqliteMcpServerStore(database, sealer),
+        idempotency=SqliteIdempotencyStore(database),
+    )
+
+
+def _postgres_stores(database: Database, sealer: Sealer) -> _Stores:
+    return _Stores(
+        executions=SqlAlchemyExecutionStore(database),
+        conversations=SqlAlchemyConversationStore(database),
+        schedules=SqlAlchemyScheduleStore(database),
+        notifications=SqlAlchemyNotificationLogStore(database),
+        user_configs=SqlAlchemyUserConfigStore(database, sealer),
+        mcp_servers=SqlAlchemyMcpServerStore(database, sealer),
+        idempotency=SqlAlchemyIdempotencyStore(database),
+    )

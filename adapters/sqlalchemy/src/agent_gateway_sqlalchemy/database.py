@@ -1,29 +1,27 @@
-"""Database: how stores get a connection, with one writer on SQLite and errors translated."""
+"""Database: how the PostgreSQL stores get a connection, with errors translated."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+if TYPE_CHECKING:  # the async engine (and the ORM it pulls in) loads only for PostgreSQL
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from agent_gateway_sqlalchemy.errors import translated_errors
 from agent_gateway_sqlalchemy.models import Tables
 
 
 class Database:
-    """Connections for the stores; every driver error leaves as a core error.
+    """Connections for the stores on the async engine; every driver error leaves as a core error.
 
-    - ``read()``: a connection for queries. On PostgreSQL it runs in autocommit, so a query is
-      one round trip with no BEGIN/ROLLBACK around it.
-    - ``write()``: one statement that is atomic on its own; autocommit on PostgreSQL too.
+    - ``read()``: a connection for queries, in autocommit, so a query is one round trip with
+      no BEGIN/ROLLBACK around it.
+    - ``write()``: one statement that is atomic on its own; autocommit too.
     - ``transaction()``: several statements that commit together or not at all.
 
-    SQLite allows one writer at a time, so writes queue on an asyncio lock instead of failing
-    with "database is locked". An in-memory database has a single shared connection, so reads
-    take the lock as well: a transaction in progress must not be seen, or rolled back, by a
-    read that happens to share its connection.
+    (SQLite has its own path: :mod:`agent_gateway_sqlalchemy.sqlite`.)
     """
 
     def __init__(self, engine: AsyncEngine, tables: Tables, *, name: str) -> None:
@@ -31,32 +29,21 @@ class Database:
         self.tables = tables
         self.name = name
         self.dialect = engine.dialect.name
-        sqlite = self.dialect == "sqlite"
-        shared_connection = sqlite and engine.url.database in (None, "", ":memory:")
-        lock = asyncio.Lock()
-        self._write_lock: contextlib.AbstractAsyncContextManager[object] = (
-            lock if sqlite else contextlib.nullcontext()
-        )
-        self._read_lock: contextlib.AbstractAsyncContextManager[object] = (
-            lock if shared_connection else contextlib.nullcontext()
-        )
-        self._autocommit = (
-            engine.execution_options(isolation_level="AUTOCOMMIT") if not sqlite else engine
-        )
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self._read_lock, self._connect(self._autocommit) as connection:
+        async with self._connect(self._autocommit) as connection:
             yield connection
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
-        async with self._write_lock, self._begin(self._autocommit) as connection:
+        async with self._begin(self._autocommit) as connection:
             yield connection
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        async with self._write_lock, self._begin(self.engine) as connection:
+        async with self._begin(self.engine) as connection:
             yield connection
 
     @contextlib.asynccontextmanager

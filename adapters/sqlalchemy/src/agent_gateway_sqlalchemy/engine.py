@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, StaticPool
 
 from agent_gateway_core.errors import MissingExtraError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 from agent_gateway_sqlalchemy.settings import PersistenceSettings
 
 _EXTRAS = {
@@ -41,7 +43,7 @@ def create_engine(settings: PersistenceSettings, *, pooled: bool = True) -> Asyn
 
 def _sqlite_engine(settings: PersistenceSettings) -> AsyncEngine:
     # One connection per use: migrations are short, and an in-memory database must keep its one.
-    engine = create_async_engine(
+    engine: AsyncEngine = _create_async_engine()(
         settings.url,
         connect_args={"timeout": settings.statement_timeout_seconds},
         poolclass=StaticPool if settings.in_memory else NullPool,
@@ -91,16 +93,19 @@ def _postgres_engine(settings: PersistenceSettings, *, pooled: bool) -> AsyncEng
         )
     else:
         options["poolclass"] = NullPool
-    return create_async_engine(settings.url, **options)
+    engine: AsyncEngine = _create_async_engine()(settings.url, **options)
+    return engine
 
 
 async def ensure_sqlite_directory(settings: PersistenceSettings) -> None:
     """Create the folder of a SQLite database file, which SQLite will not do itself."""
-    await asyncio.to_thread(make_sqlite_directory, settings)
-
-
-def make_sqlite_directory(settings: PersistenceSettings) -> None:
-    """:func:`ensure_sqlite_directory`, blocking: for code already off the event loop."""
     database = make_url(settings.url).database
     if settings.dialect == "sqlite" and database and not settings.in_memory:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(Path(database).parent.mkdir, parents=True, exist_ok=True)
+
+
+def _create_async_engine() -> Any:
+    # Imported here: the async engine loads SQLAlchemy's ORM, which the SQLite path never needs.
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    return create_async_engine

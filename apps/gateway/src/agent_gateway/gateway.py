@@ -191,6 +191,7 @@ class Gateway(FluentConfiguration, FastAPI):
     async def startup(self) -> None:
         """Load the workspace, compose the adapters and start serving. Idempotent per start."""
         from agent_gateway.api.typed_routes import install_typed_invoke_routes
+        from agent_gateway.heap import collect_and_freeze
         from agent_gateway.lifecycle import start_services
         from agent_gateway.reloader import WorkspaceReloader
 
@@ -210,6 +211,8 @@ class Gateway(FluentConfiguration, FastAPI):
             raise
         self._services = services
         self.state.services = services
+        if services.settings.server.freeze_heap:
+            collect_and_freeze()
         install_typed_invoke_routes(self, services.runtime)
         if self._reload_enabled:
             self._reloader = WorkspaceReloader(self._workspace_path, self.reload)

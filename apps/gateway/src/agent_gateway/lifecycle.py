@@ -29,6 +29,7 @@ from agent_gateway.composition.llm import (
 from agent_gateway.composition.local_model import LocalModelHandle
 from agent_gateway.composition.persistence import REQUIRED_MODULES as PERSISTENCE_MODULES
 from agent_gateway.composition.persistence import effective_persistence
+from agent_gateway.heap import freeze_long_lived
 from agent_gateway.options import FluentOptions
 from agent_gateway.services import GatewayServices
 from agent_gateway.settings import GatewaySettings, settings_problems
@@ -190,7 +191,9 @@ def check_agents(runtime: Runtime) -> None:
         raise WorkspaceError(problems)
 
 
-def build_llm(workspace: WorkspaceState, local: LocalModelHandle | None) -> LLMClient:
+def build_llm(
+    workspace: WorkspaceState, local: LocalModelHandle | None, *, freeze_heap: bool = True
+) -> LLMClient:
     from agent_gateway_litellm import LiteLLMClient
 
     default = LiteLLMClient()
@@ -203,7 +206,9 @@ def build_llm(workspace: WorkspaceState, local: LocalModelHandle | None) -> LLMC
         routes[OPENAI_COMPAT_PREFIX] = LazyLLMClient(_openai_compat_client)
     elif any(m.startswith(OPENAI_COMPAT_PREFIX) for m in _workspace_models(workspace)):
         raise MissingExtraError(f"{OPENAI_COMPAT_PREFIX}... models", "openai-compat")
-    return RoutingLLMClient(default, routes)
+    return RoutingLLMClient(
+        default, routes, on_first_response=freeze_long_lived if freeze_heap else None
+    )
 
 
 def _installed(module: str) -> bool:
@@ -268,7 +273,7 @@ async def start_services(
         local = start_local_model(workspace)
         if local is not None:
             stack.push_async_callback(local.aclose)
-        llm = build_llm(workspace, local)
+        llm = build_llm(workspace, local, freeze_heap=settings.server.freeze_heap)
         runtime = Runtime(
             workspace=workspace,
             llm=llm,

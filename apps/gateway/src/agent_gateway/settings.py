@@ -40,6 +40,9 @@ class ServerSettings(BaseModel):
     port: int = Field(default=8000, ge=0, le=65535)
     workers: int = Field(default=1, ge=1)
     log_level: str = "info"
+    # gc.freeze() the long-lived heap after startup and after the first model call, so full
+    # collections do not pause every request (see agent_gateway.heap).
+    freeze_heap: bool = True
 
 
 class ApiKeySettings(BaseModel):

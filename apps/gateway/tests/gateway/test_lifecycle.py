@@ -410,3 +410,24 @@ def test_a_hook_for_an_unknown_event_is_rejected() -> None:
 
     with pytest.raises(ValueError, match=r"unknown hook event 'agent\.invoked'"):
         Gateway().on("agent.invoked")(hook)
+
+
+def test_the_long_lived_heap_is_frozen_after_startup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import gc
+
+    monkeypatch.setenv("AGENT_GATEWAY_SERVER__FREEZE_HEAP", "true")
+    (tmp_path / "agents" / "a").mkdir(parents=True)
+    (tmp_path / "agents" / "a" / "AGENT.md").write_text("---\nmodel: openai/x\n---\nHi\n")
+
+    async def start_and_count() -> int:
+        async with Gateway(workspace=tmp_path, auth=False):
+            return gc.get_freeze_count()
+
+    gc.unfreeze()
+    try:
+        assert asyncio.run(start_and_count()) > 0
+    finally:
+        gc.unfreeze()

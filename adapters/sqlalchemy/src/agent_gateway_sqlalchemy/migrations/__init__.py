@@ -47,7 +47,7 @@ async def downgrade(
     """Downgrade to ``revision`` (default: one step back; ``"base"`` drops every table)."""
     async with _connection(url, schema, table_prefix) as connection:
         await _serialised_without_timeout(connection, schema, table_prefix)
-        await _run(connection, schema, table_prefix, command.downgrade, revision)
+        await connection.run_sync(_run, schema, table_prefix, command.downgrade, revision)
 
 
 async def current(url: str, schema: str | None = None, table_prefix: str = "") -> str | None:
@@ -58,7 +58,12 @@ async def current(url: str, schema: str | None = None, table_prefix: str = "") -
 
 async def head() -> str:
     """The newest revision this version of the package ships."""
-    return await asyncio.to_thread(lambda: _scripts().get_current_head() or "")
+    return await asyncio.to_thread(head_revision)
+
+
+def head_revision() -> str:
+    """:func:`head`, blocking (it reads the scripts folder once)."""
+    return _scripts().get_current_head() or ""
 
 
 async def migrate(
@@ -66,48 +71,55 @@ async def migrate(
 ) -> None:
     """Upgrade on ``connection``, inside its transaction (used by ``initialize()`` as well)."""
     await _serialised_without_timeout(connection, schema, table_prefix)
-    await _run(connection, schema, table_prefix, command.upgrade, revision)
+    await connection.run_sync(upgrade_on, schema, table_prefix, revision)
+
+
+def upgrade_on(
+    connection: Connection, schema: str | None, table_prefix: str, revision: str = "head"
+) -> None:
+    """:func:`migrate` on a blocking connection, inside its transaction."""
+    _run(connection, schema, table_prefix, command.upgrade, revision)
 
 
 async def current_revision(
     connection: AsyncConnection, schema: str | None, table_prefix: str
 ) -> str | None:
     """The revision recorded in the version table on ``connection``, or ``None``."""
+    return await connection.run_sync(revision_on, schema, table_prefix)
 
-    def read(sync_connection: Connection) -> str | None:
-        context = MigrationContext.configure(
-            sync_connection,
-            opts={
-                "version_table": f"{table_prefix}alembic_version",
-                "version_table_schema": schema,
-            },
-        )
-        return context.get_current_revision()
 
-    return await connection.run_sync(read)
+def revision_on(connection: Connection, schema: str | None, table_prefix: str) -> str | None:
+    """:func:`current_revision` on a blocking connection."""
+    context = MigrationContext.configure(
+        connection,
+        opts={"version_table": f"{table_prefix}alembic_version", "version_table_schema": schema},
+    )
+    return context.get_current_revision()
 
 
 async def is_fresh(connection: AsyncConnection, schema: str | None, table_prefix: str) -> bool:
     """Whether migrations never ran here: no version table at all (not merely an empty one,
     which is what downgrading to base leaves behind)."""
+    return await connection.run_sync(is_fresh_on, schema, table_prefix)
 
-    def has_version_table(sync_connection: Connection) -> bool:
-        inspector = sa_inspect(sync_connection)
-        return bool(inspector.has_table(f"{table_prefix}alembic_version", schema=schema))
 
-    return not await connection.run_sync(has_version_table)
+def is_fresh_on(connection: Connection, schema: str | None, table_prefix: str) -> bool:
+    """:func:`is_fresh` on a blocking connection."""
+    inspector = sa_inspect(connection)
+    return not inspector.has_table(f"{table_prefix}alembic_version", schema=schema)
 
 
 async def is_known_revision(revision: str) -> bool:
     """Whether this package ships ``revision`` (a database migrated by a newer one may not)."""
+    return await asyncio.to_thread(known_revision, revision)
 
-    def known() -> bool:
-        try:
-            return _scripts().get_revision(revision) is not None
-        except CommandError:
-            return False
 
-    return await asyncio.to_thread(known)
+def known_revision(revision: str) -> bool:
+    """:func:`is_known_revision`, blocking."""
+    try:
+        return _scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 @functools.cache
@@ -123,22 +135,19 @@ def alembic_config(schema: str | None, table_prefix: str) -> Config:
     return config
 
 
-async def _run(
-    connection: AsyncConnection,
+def _run(
+    connection: Connection,
     schema: str | None,
     table_prefix: str,
     action: Callable[[Config, str], None],
     revision: str,
 ) -> None:
-    def run(sync_connection: Connection) -> None:
-        config = alembic_config(schema, table_prefix)
-        config.attributes["connection"] = sync_connection
-        try:
-            action(config, revision)
-        except CommandError as exc:
-            raise ConfigError(f"cannot migrate to revision {revision!r}: {exc}") from exc
-
-    await connection.run_sync(run)
+    config = alembic_config(schema, table_prefix)
+    config.attributes["connection"] = connection
+    try:
+        action(config, revision)
+    except CommandError as exc:
+        raise ConfigError(f"cannot migrate to revision {revision!r}: {exc}") from exc
 
 
 async def _serialised_without_timeout(

@@ -92,7 +92,7 @@ class SqlAlchemyConversationStore(ConversationStore):
                 raise SessionNotFoundError(conversation_id)
             first_seq = last_seq - len(messages) + 1
             rows = [
-                _message_row(conversation_id, seq, m)
+                message_row(conversation_id, seq, m)
                 for seq, m in enumerate(messages, start=first_seq)
             ]
             await connection.execute(self._insert_messages, rows)
@@ -127,7 +127,8 @@ class SqlAlchemyConversationStore(ConversationStore):
         return result.rowcount > 0
 
 
-def _message_row(conversation_id: str, seq: int, record: MessageRecord) -> dict[str, Any]:
+def message_row(conversation_id: str, seq: int, record: MessageRecord) -> dict[str, Any]:
+    """The columns of a message stored as number ``seq``."""
     return {
         "id": record.id,
         "conversation_id": conversation_id,

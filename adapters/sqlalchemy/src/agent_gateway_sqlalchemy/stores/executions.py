@@ -29,7 +29,7 @@ from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.stores.statements import fetch_page
 
 # For each target status, the statuses it may be reached from.
-_SOURCES: dict[ExecutionStatus, list[str]] = {
+TRANSITION_SOURCES: dict[ExecutionStatus, list[str]] = {
     target: [source.value for source, targets in ALLOWED_TRANSITIONS.items() if target in targets]
     for target in ExecutionStatus
 }
@@ -67,18 +67,18 @@ class SqlAlchemyExecutionStore(ExecutionStore):
     async def create(self, record: ExecutionRecord) -> None:
         async with self._db.write() as connection:
             try:
-                await connection.execute(self._insert, _row(record))
+                await connection.execute(self._insert, execution_row(record))
             except IntegrityError as exc:
                 raise DuplicateError(f"execution already exists: {record.id!r}") from exc
 
     async def get(self, execution_id: str) -> ExecutionRecord | None:
         async with self._db.read() as connection:
             row = (await connection.execute(self._get, {"id": execution_id})).first()
-        return _record(row._asdict()) if row else None
+        return execution_record(row._asdict()) if row else None
 
     async def transition(self, execution_id: str, update: ExecutionUpdate) -> ExecutionRecord:
         runs = self._runs
-        sources = _SOURCES[update.status]
+        sources = TRANSITION_SOURCES[update.status]
         if sources:
             statement = (
                 sql_update(runs)
@@ -89,7 +89,7 @@ class SqlAlchemyExecutionStore(ExecutionStore):
             async with self._db.write() as connection:
                 row = (await connection.execute(statement)).first()
             if row is not None:
-                return _record(row._asdict())
+                return execution_record(row._asdict())
         async with self._db.read() as connection:
             current = await connection.scalar(self._status, {"id": execution_id})
         if current is None:
@@ -118,7 +118,7 @@ class SqlAlchemyExecutionStore(ExecutionStore):
                 order_by=[runs.created_at.desc(), runs.id.desc()],
                 limit=query.limit,
                 offset=query.offset,
-                convert=_record,
+                convert=execution_record,
             )
 
     async def append_events(
@@ -155,14 +155,16 @@ class SqlAlchemyExecutionStore(ExecutionStore):
             return [ExecutionEvent.model_validate(row._asdict()) for row in rows]
 
 
-def _row(record: ExecutionRecord) -> dict[str, Any]:
+def execution_row(record: ExecutionRecord) -> dict[str, Any]:
+    """The columns of a new execution."""
     values = record.model_dump()
     values["usage"] = record.usage.model_dump(mode="json")
     values["last_event_seq"] = 0
     return values
 
 
-def _record(values: dict[str, Any]) -> ExecutionRecord:
+def execution_record(values: dict[str, Any]) -> ExecutionRecord:
+    """The record of a row (its ``last_event_seq`` is the store's own)."""
     del values["last_event_seq"]
     return ExecutionRecord.model_validate(values)
 

@@ -20,9 +20,17 @@ class RoutingLLMClient(LLMClient):
     ``openai/...``, ``anthropic/...`` and every other litellm model string go to litellm.
     """
 
-    def __init__(self, default: LLMClient, routes: Mapping[str, LLMClient] | None = None) -> None:
+    def __init__(
+        self,
+        default: LLMClient,
+        routes: Mapping[str, LLMClient] | None = None,
+        *,
+        on_first_response: Callable[[], None] | None = None,
+    ) -> None:
         self._default = default
         self._routes = sorted((routes or {}).items(), key=lambda item: -len(item[0]))
+        # Called once, after the first answer: the model client library is loaded by then.
+        self._on_first_response = on_first_response
 
     def _client_for(self, model: str) -> LLMClient:
         for prefix, client in self._routes:
@@ -31,10 +39,19 @@ class RoutingLLMClient(LLMClient):
         return self._default
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
-        return await self._client_for(request.model).complete(request)
+        response = await self._client_for(request.model).complete(request)
+        self._answered()
+        return response
 
-    def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        return self._client_for(request.model).stream(request)
+    async def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
+        async for event in self._client_for(request.model).stream(request):
+            yield event
+        self._answered()
+
+    def _answered(self) -> None:
+        if self._on_first_response is not None:
+            callback, self._on_first_response = self._on_first_response, None
+            callback()
 
     async def aclose(self) -> None:
         clients = {id(c): c for c in [self._default, *(c for _, c in self._routes)]}

@@ -1,0 +1,28 @@
+"""The schema revision this package's code expects, known without importing alembic.
+
+Startup only needs to know whether the database is already at this revision; alembic (a third
+of a second to import) is loaded only when a migration has to run. A test keeps the constant
+equal to the newest revision in ``migrations/versions``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+HEAD_REVISION = "0001"
+
+
+def version_table(table_prefix: str) -> str:
+    return f"{table_prefix}alembic_version"
+
+
+def sqlite_is_at_head(connection: sqlite3.Connection, table_prefix: str) -> bool:
+    """Whether this SQLite database records exactly :data:`HEAD_REVISION`."""
+    table = version_table(table_prefix)
+    found = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    if found is None:
+        return False
+    rows = connection.execute(f'SELECT version_num FROM "{table}"').fetchall()
+    return [row[0] for row in rows] == [HEAD_REVISION]

@@ -1,0 +1,212 @@
+"""ExecutionStore on SQLite: each call is one function on the database's thread."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, func, insert, literal, select, update
+from sqlalchemy.sql.dml import Update
+
+from agent_gateway_core.domain.events import ExecutionEvent, NewEvent
+from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
+from agent_gateway_core.errors import (
+    DuplicateError,
+    ExecutionNotFoundError,
+    InvalidTransitionError,
+)
+from agent_gateway_core.ports.persistence.executions import (
+    ExecutionQuery,
+    ExecutionStore,
+    ExecutionUpdate,
+)
+from agent_gateway_core.ports.persistence.paging import Page
+from agent_gateway_sqlalchemy.models.executions import ExecutionRow
+from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase, immediate_transaction
+from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
+from agent_gateway_sqlalchemy.stores.executions import (
+    TRANSITION_SOURCES,
+    execution_record,
+    execution_row,
+)
+
+_FILTERS = ("agent_id", "status", "user_id", "session_id", "since")
+# Set by a transition when given; kept otherwise.
+_UPDATABLE = ("result", "raw_text", "stop_reason", "error", "usage")
+
+
+class SqliteExecutionStore(ExecutionStore):
+    """Executions and their events, with the same statements as the PostgreSQL store.
+
+    A transition is one ``UPDATE ... WHERE status IN (allowed sources) RETURNING``, compiled
+    once per target status (fields the update leaves ``None`` keep their value through
+    ``COALESCE``). Appending events reserves the seq range with one ``UPDATE ... RETURNING``
+    and inserts them with one ``executemany``, in one ``BEGIN IMMEDIATE`` transaction.
+    """
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._db = database
+        compile_ = database.compile
+        runs = self._runs = database.tables.executions
+        events = database.tables.execution_events
+        self._insert = compile_(insert(runs))
+        self._get = compile_(select(runs).where(runs.id == bindparam("id")))
+        self._status = compile_(select(runs.status).where(runs.id == bindparam("id")))
+        self._transitions = {
+            target: compile_(_transition(runs, target))
+            for target, sources in TRANSITION_SOURCES.items()
+            if sources
+        }
+        self._reserve_seqs = compile_(
+            update(runs)
+            .where(runs.id == bindparam("execution"))
+            .values(last_event_seq=runs.last_event_seq + bindparam("count"))
+            .returning(runs.last_event_seq)
+        )
+        self._insert_events = compile_(insert(events))
+        self._list_events = compile_(
+            select(events)
+            .where(events.execution_id == bindparam("id"), events.seq > bindparam("after"))
+            .order_by(events.seq)
+        )
+        self._pages: dict[tuple[str, ...], PagedQuery] = {}
+
+    async def create(self, record: ExecutionRecord) -> None:
+        row = execution_row(record)
+
+        def create(connection: sqlite3.Connection) -> None:
+            try:
+                self._insert.run(connection, row)
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateError(f"execution already exists: {record.id!r}") from exc
+
+        await self._db.run(create)
+
+    async def get(self, execution_id: str) -> ExecutionRecord | None:
+        row = await self._db.run(
+            lambda connection: self._get.first(connection, {"id": execution_id})
+        )
+        return execution_record(row) if row else None
+
+    async def transition(self, execution_id: str, update: ExecutionUpdate) -> ExecutionRecord:
+        statement = self._transitions.get(update.status)
+        values = {
+            "id": execution_id,
+            "at": update.at,
+            "new_result": update.result,
+            "new_raw_text": update.raw_text,
+            "new_stop_reason": None if update.stop_reason is None else update.stop_reason.value,
+            "new_error": update.error,
+            "new_usage": None if update.usage is None else update.usage.model_dump(mode="json"),
+        }
+
+        def transition(connection: sqlite3.Connection) -> dict[str, Any]:
+            row = statement.first(connection, values) if statement is not None else None
+            if row is not None:
+                return row
+            current = self._status.first(connection, {"id": execution_id})
+            if current is None:
+                raise ExecutionNotFoundError(execution_id)
+            raise InvalidTransitionError(
+                f"execution {execution_id!r} cannot go from {current['status']!r} "
+                f"to {update.status.value!r}"
+            )
+
+        return execution_record(await self._db.run(transition))
+
+    async def query(self, query: ExecutionQuery) -> Page[ExecutionRecord]:
+        values: dict[str, Any] = {
+            name: getattr(query, name) for name in _FILTERS if getattr(query, name) is not None
+        }
+        if query.status is not None:
+            values["status"] = query.status.value
+        paged = self._paged(tuple(values))
+        return await self._db.run(
+            lambda connection: paged.fetch(
+                connection,
+                values,
+                limit=query.limit,
+                offset=query.offset,
+                convert=execution_record,
+            )
+        )
+
+    async def append_events(
+        self, execution_id: str, events: list[NewEvent]
+    ) -> list[ExecutionEvent]:
+        def append(connection: sqlite3.Connection) -> int:
+            with immediate_transaction(connection):
+                reserved = self._reserve_seqs.first(
+                    connection, {"execution": execution_id, "count": len(events)}
+                )
+                if reserved is None:
+                    raise ExecutionNotFoundError(execution_id)
+                first_seq = int(reserved["last_event_seq"]) - len(events) + 1
+                self._insert_events.run_many(
+                    connection,
+                    (
+                        {
+                            "execution_id": execution_id,
+                            "seq": seq,
+                            "type": event.type.value,
+                            "at": event.at,
+                            "data": event.data,
+                        }
+                        for seq, event in enumerate(events, start=first_seq)
+                    ),
+                )
+            return first_seq
+
+        first_seq = await self._db.run(append)
+        return [
+            ExecutionEvent(
+                execution_id=execution_id, seq=seq, type=event.type, at=event.at, data=event.data
+            )
+            for seq, event in enumerate(events, start=first_seq)
+        ]
+
+    async def list_events(self, execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
+        rows = await self._db.run(
+            lambda connection: self._list_events.all(
+                connection, {"id": execution_id, "after": after_seq}
+            )
+        )
+        return [ExecutionEvent.model_validate(row) for row in rows]
+
+    def _paged(self, filters: tuple[str, ...]) -> PagedQuery:
+        """The listing for this set of filters, compiled the first time it is asked for."""
+        paged = self._pages.get(filters)
+        if paged is None:
+            runs = self._runs
+            conditions: list[ColumnElement[bool]] = [
+                runs.created_at >= bindparam(name)
+                if name == "since"
+                else getattr(runs, name) == bindparam(name)
+                for name in filters
+            ]
+            paged = self._pages[filters] = PagedQuery(
+                self._db,
+                select(runs).where(*conditions),
+                order_by=[runs.created_at.desc(), runs.id.desc()],
+            )
+        return paged
+
+
+def _transition(runs: type[ExecutionRow], target: ExecutionStatus) -> Update:
+    """``UPDATE`` to ``target`` from the statuses allowed to reach it, returning the row."""
+    at = bindparam("at", type_=runs.created_at.type)
+    changes: dict[str, Any] = {"status": literal(target.value)}
+    if target is ExecutionStatus.RUNNING:
+        changes["started_at"] = at
+    if target.is_terminal:
+        changes["finished_at"] = at
+    for name in _UPDATABLE:
+        column = getattr(runs, name)
+        changes[name] = func.coalesce(bindparam(f"new_{name}", type_=column.type), column)
+    sources = [literal(source) for source in TRANSITION_SOURCES[target]]
+    return (
+        update(runs)
+        .where(runs.id == bindparam("id"), runs.status.in_(sources))
+        .values(changes)
+        .returning(runs)
+    )
