@@ -122,9 +122,13 @@ class Runtime:
 
     # ---------------------------------------------------------------- lifecycle
 
-    async def __aenter__(self) -> Self:
+    async def start(self) -> None:
+        """Discover the tool providers' tools; ``async with`` does this on entry."""
         if self._tools.providers:
             await self._tools.refresh_providers()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
         return self
 
     async def __aexit__(

@@ -6,6 +6,7 @@ imported at startup, so a missing extra fails there with the exact ``pip install
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -15,7 +16,7 @@ from agent_gateway.options import (
     McpServerOptions,
     WebhookOptions,
 )
-from agent_gateway_core.errors import ConfigError
+from agent_gateway_core.errors import AlreadyStartedError, ConfigError
 
 if TYPE_CHECKING:
     from agent_gateway_core.ports.auth_provider import AuthProvider
@@ -29,13 +30,20 @@ MCP_TRANSPORTS = ("stdio", "streamable_http")
 
 
 class FluentConfiguration:
-    """Mixin holding the fluent configuration API; ``_check_not_started`` comes from Gateway."""
+    """Mixin holding the fluent configuration API of Gateway.
 
-    def __init__(self) -> None:
+    ``is_started`` tells whether the host has started; every method refuses to run once it has.
+    """
+
+    def __init__(self, is_started: Callable[[], bool]) -> None:
         self._fluent = FluentOptions()
+        self._is_started = is_started
 
-    def _check_not_started(self) -> None:  # overridden by Gateway
-        raise NotImplementedError
+    def _check_not_started(self) -> None:
+        if self._is_started():
+            raise AlreadyStartedError(
+                "the gateway has already started; configure it before startup"
+            )
 
     # ---------------------------------------------------------------- persistence
 

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp
 
 from agent_gateway import __version__
 from agent_gateway.fluent import FluentConfiguration
-from agent_gateway_core.errors import AlreadyStartedError, ConfigError, EngineUnavailableError
+from agent_gateway_core.errors import ConfigError, EngineUnavailableError
 
 # Only what defining the class needs is imported here, so `from agent_gateway import Gateway`
 # stays cheap; the API, the composition and the lifecycle load when a Gateway is built.
@@ -94,7 +94,7 @@ class Gateway(FluentConfiguration, FastAPI):
         self._reload_lock = asyncio.Lock()
         self._pending_input_schemas: dict[str, Any] = {}
         self._pending_output_schemas: dict[str, Any] = {}
-        FluentConfiguration.__init__(self)
+        FluentConfiguration.__init__(self, is_started=lambda: self.started)
         FastAPI.__init__(
             self,
             lifespan=self._lifespan,
@@ -116,12 +116,6 @@ class Gateway(FluentConfiguration, FastAPI):
     @property
     def started(self) -> bool:
         return self._services is not None
-
-    def _check_not_started(self) -> None:
-        if self.started:
-            raise AlreadyStartedError(
-                "the gateway has already started; configure it before startup"
-            )
 
     def _running(self) -> GatewayServices:
         if self._services is None:

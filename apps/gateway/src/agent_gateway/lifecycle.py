@@ -288,7 +288,7 @@ async def start_services(
         )
         stack.push_async_callback(runtime.aclose)
         configure_runtime(runtime)
-        await runtime.__aenter__()
+        await runtime.start()
         check_agents(runtime)
         services = GatewayServices(
             settings=settings,

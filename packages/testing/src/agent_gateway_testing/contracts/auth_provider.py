@@ -10,6 +10,7 @@ import pytest
 from agent_gateway_core.domain.auth import Credentials, Principal
 from agent_gateway_core.errors import AuthenticationError
 from agent_gateway_core.ports.auth_provider import AuthProvider
+from agent_gateway_testing.contracts._required import fixture_required
 
 
 class AuthProviderContract:
@@ -24,19 +25,19 @@ class AuthProviderContract:
 
     @pytest.fixture
     def auth_provider(self) -> AuthProvider:
-        raise NotImplementedError(f"{type(self).__name__} must override `auth_provider`")
+        fixture_required(self, "auth_provider")
 
     @pytest.fixture
     def valid_credentials(self) -> Credentials:
-        raise NotImplementedError(f"{type(self).__name__} must override `valid_credentials`")
+        fixture_required(self, "valid_credentials")
 
     @pytest.fixture
     def invalid_credentials(self) -> list[Credentials]:
-        raise NotImplementedError(f"{type(self).__name__} must override `invalid_credentials`")
+        fixture_required(self, "invalid_credentials")
 
     @pytest.fixture
     def unsupported_credentials(self) -> Credentials:
-        raise NotImplementedError(f"{type(self).__name__} must override `unsupported_credentials`")
+        fixture_required(self, "unsupported_credentials")
 
     async def test_valid_credentials_give_a_principal_with_a_subject(
         self, auth_provider: AuthProvider, valid_credentials: Credentials

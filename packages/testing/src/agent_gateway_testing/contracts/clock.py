@@ -9,6 +9,7 @@ from typing import ClassVar
 import pytest
 
 from agent_gateway_core.ports.clock import Clock
+from agent_gateway_testing.contracts._required import fixture_required
 from agent_gateway_testing.contracts.timing import AdvanceTime, let_real_time_pass
 
 
@@ -24,7 +25,7 @@ class ClockContract:
 
     @pytest.fixture
     def clock(self) -> Clock:
-        raise NotImplementedError(f"{type(self).__name__} must override `clock`")
+        fixture_required(self, "clock")
 
     @pytest.fixture
     def advance_time(self) -> AdvanceTime:

@@ -11,6 +11,7 @@ import pytest
 
 from agent_gateway_core.domain.ids import new_execution_id
 from agent_gateway_core.ports.execution_queue import Delivery, ExecutionJob, ExecutionQueue
+from agent_gateway_testing.contracts._required import fixture_required
 from agent_gateway_testing.contracts.timing import AdvanceTime, let_real_time_pass
 
 
@@ -42,9 +43,7 @@ class ExecutionQueueContract:
 
     @pytest.fixture
     def queue(self) -> ExecutionQueue:
-        raise NotImplementedError(
-            f"{type(self).__name__} must override the `queue` fixture with an empty queue"
-        )
+        fixture_required(self, "queue", "an empty queue")
 
     @pytest.fixture
     def advance_time(self) -> AdvanceTime:

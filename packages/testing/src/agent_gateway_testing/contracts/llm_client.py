@@ -40,6 +40,7 @@ from agent_gateway_core.ports.llm_client import (
     TextDelta,
 )
 from agent_gateway_core.testing.scripted_llm import ScriptedReply, ScriptedToolCall
+from agent_gateway_testing.contracts._required import fixture_required
 
 
 class PushReplies(Protocol):
@@ -106,7 +107,7 @@ class LLMClientContract:
 
     @pytest.fixture
     def llm_harness(self) -> LLMHarness:
-        raise NotImplementedError(f"{type(self).__name__} must override `llm_harness`")
+        fixture_required(self, "llm_harness")
 
     # ------------------------------------------------------------------ complete
 

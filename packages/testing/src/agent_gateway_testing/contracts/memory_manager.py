@@ -6,6 +6,7 @@ import pytest
 
 from agent_gateway_core.domain.memory import MemoryScope
 from agent_gateway_core.ports.memory_manager import MemoryManager
+from agent_gateway_testing.contracts._required import fixture_required
 
 AGENT = MemoryScope(agent_id="agent-a")
 ALICE = MemoryScope(agent_id="agent-a", user_id="alice")
@@ -21,7 +22,7 @@ class MemoryManagerContract:
 
     @pytest.fixture
     def memory_manager(self) -> MemoryManager:
-        raise NotImplementedError(f"{type(self).__name__} must override `memory_manager`")
+        fixture_required(self, "memory_manager")
 
     async def test_remember_returns_the_stored_record(self, memory_manager: MemoryManager) -> None:
         record = await memory_manager.remember(ALICE, "Alice prefers green tea", {"src": "chat"})

@@ -10,6 +10,7 @@ import pytest
 from agent_gateway_core.domain.notification import Notification
 from agent_gateway_core.errors import NotificationDeliveryError
 from agent_gateway_core.ports.notification_backend import NotificationBackend
+from agent_gateway_testing.contracts._required import fixture_required
 
 CountAttempts = Callable[[], Awaitable[int]]
 """How many send attempts reached the channel so far (accepted or not)."""
@@ -27,19 +28,19 @@ class NotificationBackendContract:
 
     @pytest.fixture
     def notification_backend(self) -> NotificationBackend:
-        raise NotImplementedError(f"{type(self).__name__} must override `notification_backend`")
+        fixture_required(self, "notification_backend")
 
     @pytest.fixture
     def deliverable(self) -> Notification:
-        raise NotImplementedError(f"{type(self).__name__} must override `deliverable`")
+        fixture_required(self, "deliverable")
 
     @pytest.fixture
     def undeliverable(self) -> Notification:
-        raise NotImplementedError(f"{type(self).__name__} must override `undeliverable`")
+        fixture_required(self, "undeliverable")
 
     @pytest.fixture
     def count_attempts(self) -> CountAttempts:
-        raise NotImplementedError(f"{type(self).__name__} must override `count_attempts`")
+        fixture_required(self, "count_attempts")
 
     async def test_backend_has_a_channel_name(
         self, notification_backend: NotificationBackend

@@ -41,6 +41,7 @@ from agent_gateway_core.errors import (
 )
 from agent_gateway_core.ports.llm_client import LLMClient, LLMRequest, LLMResponse, TextDelta
 from agent_gateway_core.testing.scripted_llm import ScriptedReply
+from agent_gateway_testing.contracts._required import fixture_required
 from agent_gateway_testing.fake_openai import FakeOpenAIServer
 
 ClientT = TypeVar("ClientT", bound=LLMClient)
@@ -103,7 +104,7 @@ class OpenAIHTTPClientContract:
 
     @pytest.fixture
     def client_factory(self) -> ClientFactory:
-        raise NotImplementedError(f"{type(self).__name__} must override `client_factory`")
+        fixture_required(self, "client_factory")
 
     @pytest.fixture
     async def server(self) -> AsyncIterator[FakeOpenAIServer]:

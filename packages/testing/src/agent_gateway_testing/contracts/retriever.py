@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from agent_gateway_core.ports.retriever import RetrievalQuery, Retriever
+from agent_gateway_testing.contracts._required import fixture_required
 
 
 class RetrieverContract:
@@ -20,19 +21,19 @@ class RetrieverContract:
 
     @pytest.fixture
     def retriever(self) -> Retriever:
-        raise NotImplementedError(f"{type(self).__name__} must override `retriever`")
+        fixture_required(self, "retriever")
 
     @pytest.fixture
     def matching_query(self) -> RetrievalQuery:
-        raise NotImplementedError(f"{type(self).__name__} must override `matching_query`")
+        fixture_required(self, "matching_query")
 
     @pytest.fixture
     def best_passage(self) -> str:
-        raise NotImplementedError(f"{type(self).__name__} must override `best_passage`")
+        fixture_required(self, "best_passage")
 
     @pytest.fixture
     def unmatched_query(self) -> RetrievalQuery:
-        raise NotImplementedError(f"{type(self).__name__} must override `unmatched_query`")
+        fixture_required(self, "unmatched_query")
 
     async def test_a_matching_query_returns_passages_best_first(
         self, retriever: Retriever, matching_query: RetrievalQuery, best_passage: str

@@ -9,6 +9,7 @@ from typing import ClassVar
 import pytest
 
 from agent_gateway_core.ports.schedule_lock import LockLease, ScheduleLock
+from agent_gateway_testing.contracts._required import fixture_required
 from agent_gateway_testing.contracts.timing import AdvanceTime, let_real_time_pass
 
 
@@ -25,7 +26,7 @@ class ScheduleLockContract:
 
     @pytest.fixture
     def schedule_lock(self) -> ScheduleLock:
-        raise NotImplementedError(f"{type(self).__name__} must override `schedule_lock`")
+        fixture_required(self, "schedule_lock")
 
     @pytest.fixture
     def advance_time(self) -> AdvanceTime:

@@ -6,6 +6,7 @@ import pytest
 
 from agent_gateway_core.errors import SecretDecryptionError
 from agent_gateway_core.ports.secret_box import SecretBox
+from agent_gateway_testing.contracts._required import fixture_required
 
 PLAINTEXTS = ["", "x", "hello", "pässwörd ✓ 秘密 🔑", "line\nbreak\ttab\x00nul", "s" * 10_000]
 
@@ -25,11 +26,11 @@ class SecretBoxContract:
 
     @pytest.fixture
     def secret_box(self) -> SecretBox:
-        raise NotImplementedError(f"{type(self).__name__} must override `secret_box`")
+        fixture_required(self, "secret_box")
 
     @pytest.fixture
     def other_secret_box(self) -> SecretBox:
-        raise NotImplementedError(f"{type(self).__name__} must override `other_secret_box`")
+        fixture_required(self, "other_secret_box")
 
     async def test_token_is_ascii_and_hides_the_plaintext(self, secret_box: SecretBox) -> None:
         plaintext = "sk-live-very-secret-api-key-0123456789"

@@ -10,6 +10,7 @@ import pytest
 from agent_gateway_core.domain.tool import ToolContext, ToolSpec
 from agent_gateway_core.errors import ToolExecutionError, ToolNotFoundError
 from agent_gateway_core.ports.tool_provider import ToolProvider
+from agent_gateway_testing.contracts._required import fixture_required
 
 ToolCallSpec = tuple[str, dict[str, Any]]
 """A tool name (unprefixed) and its arguments."""
@@ -26,15 +27,15 @@ class ToolProviderContract:
 
     @pytest.fixture
     def tool_provider(self) -> ToolProvider:
-        raise NotImplementedError(f"{type(self).__name__} must override `tool_provider`")
+        fixture_required(self, "tool_provider")
 
     @pytest.fixture
     def working_call(self) -> ToolCallSpec:
-        raise NotImplementedError(f"{type(self).__name__} must override `working_call`")
+        fixture_required(self, "working_call")
 
     @pytest.fixture
     def failing_call(self) -> ToolCallSpec:
-        raise NotImplementedError(f"{type(self).__name__} must override `failing_call`")
+        fixture_required(self, "failing_call")
 
     @pytest.fixture
     def tool_context(self) -> ToolContext:

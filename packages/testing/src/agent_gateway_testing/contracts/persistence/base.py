@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent_gateway_core.ports.persistence import PersistenceBackend
+from agent_gateway_testing.contracts._required import fixture_required
 
 
 class PersistenceFixture:
@@ -14,7 +15,4 @@ class PersistenceFixture:
 
     @pytest.fixture
     def persistence(self) -> PersistenceBackend:
-        raise NotImplementedError(
-            f"{type(self).__name__} must override the `persistence` fixture with an "
-            "initialized, empty PersistenceBackend"
-        )
+        fixture_required(self, "persistence", "an initialized, empty PersistenceBackend")
