@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,9 +53,13 @@ class RecordingExecutionStore(ExecutionStore):
     async def get(self, execution_id: str) -> ExecutionRecord | None:
         return await self.inner.get(execution_id)
 
-    async def transition(self, execution_id: str, update: ExecutionUpdate) -> ExecutionRecord:
+    async def transition(
+        self, execution_id: str, update: ExecutionUpdate, events: Sequence[NewEvent] = ()
+    ) -> ExecutionRecord:
         self.writes.append(("transition", update.status))
-        return await self.inner.transition(execution_id, update)
+        if events:
+            self.writes.append(("events", [e.type for e in events]))
+        return await self.inner.transition(execution_id, update, events)
 
     async def query(self, query: ExecutionQuery) -> Page[ExecutionRecord]:
         return await self.inner.query(query)

@@ -114,7 +114,7 @@ async def test_an_inline_record_is_created_running_then_finished(harness) -> Non
         ("create", ExecutionStatus.RUNNING),
         ("transition", ExecutionStatus.SUCCEEDED),
     ]
-    # A plain answer is one batch of events, written after the final transition.
+    # A plain answer is one batch of events, written with the final transition (one write).
     assert writes[-1] == (
         "events",
         [EventType.STARTED, EventType.MODEL_RESPONSE, EventType.COMPLETED],

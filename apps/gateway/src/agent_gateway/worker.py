@@ -74,25 +74,20 @@ async def end_queued(
     it cannot run). ``False`` when it is no longer queued: whoever moved it decides."""
     now = services.clock.now()
     stop_reason = StopReason.CANCELLED if status is ExecutionStatus.CANCELLED else StopReason.ERROR
-    store = services.persistence.executions
+    terminal = EventType.CANCELLED if status is ExecutionStatus.CANCELLED else EventType.FAILED
+    event = NewEvent(
+        type=terminal,
+        at=now,
+        data={"status": status.value, "error": error, "error_code": error_code},
+    )
     try:
-        await store.transition(
+        await services.persistence.executions.transition(
             execution_id,
             ExecutionUpdate(status=status, at=now, stop_reason=stop_reason, error=error),
+            [event],
         )
     except ConflictError:
         return False
-    terminal = EventType.CANCELLED if status is ExecutionStatus.CANCELLED else EventType.FAILED
-    await store.append_events(
-        execution_id,
-        [
-            NewEvent(
-                type=terminal,
-                at=now,
-                data={"status": status.value, "error": error, "error_code": error_code},
-            )
-        ],
-    )
     return True
 
 

@@ -24,7 +24,10 @@ class EventLog:
         self._pending.append(NewEvent(type=type, at=self._clock.now(), data=data))
 
     async def flush(self) -> None:
-        if not self._pending:
-            return
+        if self._pending:
+            await self._store.append_events(self._execution_id, self.take())
+
+    def take(self) -> list[NewEvent]:
+        """The events not yet written, for a caller that writes them itself."""
         batch, self._pending = self._pending, []
-        await self._store.append_events(self._execution_id, batch)
+        return batch

@@ -39,11 +39,12 @@ def queued_record(request: ExecutionRequest, now: datetime) -> ExecutionRecord:
 
 
 class ExecutionRecorder:
-    """Two record writes per inline execution: created ``running``, then the final status
-    (three for a queued one: ``queued``, ``running``, final).
+    """Two writes per inline execution: created ``running``, then the final status with the
+    events not yet written (three for a queued one: ``queued``, ``running``, final).
 
-    Events are buffered in an :class:`EventLog` and written in batches, the last batch
-    (ending with the terminal event) right after the final transition.
+    Events are buffered in an :class:`EventLog` and written in batches (one per round of
+    tool calls); the last batch, ending with the terminal event, goes with the final
+    transition, atomically.
     """
 
     def __init__(self, store: ExecutionStore, clock: Clock) -> None:
@@ -87,7 +88,18 @@ class ExecutionRecorder:
         validation_errors: list[str] | None,
         events: EventLog,
     ) -> None:
-        """Store the final status with result and usage, then the remaining events."""
+        """Store the final status with result and usage, and the remaining events ending with
+        the terminal one, in one write."""
+        events.add(
+            _TERMINAL_EVENTS[result.status],
+            status=result.status.value,
+            stop_reason=result.stop_reason.value,
+            error=result.error,
+            error_code=result.error_code,
+            validation_errors=validation_errors,
+            usage=result.usage.model_dump(mode="json"),
+            duration_ms=result.duration_ms,
+        )
         await self._store.transition(
             execution_id,
             ExecutionUpdate(
@@ -99,15 +111,5 @@ class ExecutionRecorder:
                 error=result.error,
                 usage=result.usage,
             ),
+            events.take(),
         )
-        events.add(
-            _TERMINAL_EVENTS[result.status],
-            status=result.status.value,
-            stop_reason=result.stop_reason.value,
-            error=result.error,
-            error_code=result.error_code,
-            validation_errors=validation_errors,
-            usage=result.usage.model_dump(mode="json"),
-            duration_ms=result.duration_ms,
-        )
-        await events.flush()

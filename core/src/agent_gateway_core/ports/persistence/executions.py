@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -48,7 +49,9 @@ class ExecutionStore(Protocol):
       ``update.at``). A change the state machine forbids (see ``ALLOWED_TRANSITIONS``) raises
       :class:`~agent_gateway_core.errors.InvalidTransitionError` and changes nothing; an unknown
       id raises :class:`~agent_gateway_core.errors.ExecutionNotFoundError`. Two concurrent
-      transitions from the same state: exactly one wins.
+      transitions from the same state: exactly one wins. ``events`` given with a transition
+      are appended (as by ``append_events``) in the same atomic step: both happen or neither,
+      so a final status is never stored without its terminal event.
     - ``query(query)`` filters by every set field, newest first (``created_at`` then ``id``
       descending, a stable order), paginated by ``limit``/``offset``.
     - ``append_events(id, events)`` appends in order, assigning ``seq`` 1, 2, ... per execution
@@ -61,7 +64,9 @@ class ExecutionStore(Protocol):
 
     async def get(self, execution_id: str) -> ExecutionRecord | None: ...
 
-    async def transition(self, execution_id: str, update: ExecutionUpdate) -> ExecutionRecord: ...
+    async def transition(
+        self, execution_id: str, update: ExecutionUpdate, events: Sequence[NewEvent] = ()
+    ) -> ExecutionRecord: ...
 
     async def query(self, query: ExecutionQuery) -> Page[ExecutionRecord]: ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from agent_gateway_core.domain.events import ExecutionEvent, NewEvent
@@ -49,7 +50,9 @@ class InMemoryExecutionStore(ExecutionStore):
         record = self._records.get(execution_id)
         return record.model_copy(deep=True) if record else None
 
-    async def transition(self, execution_id: str, update: ExecutionUpdate) -> ExecutionRecord:
+    async def transition(
+        self, execution_id: str, update: ExecutionUpdate, events: Sequence[NewEvent] = ()
+    ) -> ExecutionRecord:
         async with self._lock:
             current = self._records.get(execution_id)
             await self._health.round_trip()
@@ -62,6 +65,7 @@ class InMemoryExecutionStore(ExecutionStore):
                 )
             updated = current.model_copy(update=_changes(update), deep=True)
             self._records[execution_id] = updated
+            self._append(execution_id, events)
             return updated.model_copy(deep=True)
 
     async def query(self, query: ExecutionQuery) -> Page[ExecutionRecord]:
@@ -74,22 +78,27 @@ class InMemoryExecutionStore(ExecutionStore):
         self, execution_id: str, events: list[NewEvent]
     ) -> list[ExecutionEvent]:
         async with self._lock:
-            log = self._events.get(execution_id)
+            exists = execution_id in self._events
             await self._health.round_trip()
-            if log is None:
+            if not exists:
                 raise ExecutionNotFoundError(execution_id)
-            stored = [
-                ExecutionEvent(
-                    execution_id=execution_id,
-                    seq=len(log) + offset,
-                    type=event.type,
-                    at=event.at,
-                    data=event.data,
-                ).model_copy(deep=True)
-                for offset, event in enumerate(events, start=1)
-            ]
-            log.extend(stored)
+            stored = self._append(execution_id, events)
             return [event.model_copy(deep=True) for event in stored]
+
+    def _append(self, execution_id: str, events: Sequence[NewEvent]) -> list[ExecutionEvent]:
+        log = self._events[execution_id]
+        stored = [
+            ExecutionEvent(
+                execution_id=execution_id,
+                seq=len(log) + offset,
+                type=event.type,
+                at=event.at,
+                data=event.data,
+            ).model_copy(deep=True)
+            for offset, event in enumerate(events, start=1)
+        ]
+        log.extend(stored)
+        return stored
 
     async def list_events(self, execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
         await self._health.round_trip()

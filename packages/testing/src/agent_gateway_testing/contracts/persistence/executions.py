@@ -155,6 +155,75 @@ class ExecutionStoreContract(PersistenceFixture):
                 "no-such-execution", ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1))
             )
 
+    async def test_execution_transition_with_events_appends_them_in_the_same_step(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(status=ExecutionStatus.RUNNING, started_at=at(1))
+        await persistence.executions.create(record)
+        await persistence.executions.append_events(record.id, [_event(1)])
+        update = ExecutionUpdate(status=ExecutionStatus.SUCCEEDED, at=at(4), raw_text="done")
+        updated = await persistence.executions.transition(record.id, update, [_event(2), _event(3)])
+        assert updated.status is ExecutionStatus.SUCCEEDED
+        assert updated.raw_text == "done"
+        stored = await persistence.executions.list_events(record.id)
+        assert [(e.seq, e.data["n"]) for e in stored] == [(1, 1), (2, 2), (3, 3)]
+        assert [e.at for e in stored] == [at(1), at(2), at(3)]
+        more = await persistence.executions.append_events(record.id, [_event(4)])
+        assert [e.seq for e in more] == [4]  # the range the transition took is not reused
+
+    async def test_execution_transition_without_events_appends_none(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution()
+        await persistence.executions.create(record)
+        update = ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1))
+        await persistence.executions.transition(record.id, update, [])
+        assert await persistence.executions.list_events(record.id) == []
+        stored = await persistence.executions.append_events(record.id, [_event(1)])
+        assert [e.seq for e in stored] == [1]
+
+    async def test_execution_refused_transition_appends_no_events(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(status=ExecutionStatus.SUCCEEDED, finished_at=at(2))
+        await persistence.executions.create(record)
+        update = ExecutionUpdate(status=ExecutionStatus.FAILED, at=at(3), error="late")
+        with pytest.raises(InvalidTransitionError):
+            await persistence.executions.transition(record.id, update, [_event(1)])
+        assert await persistence.executions.list_events(record.id) == []
+        assert await persistence.executions.get(record.id) == record
+
+    async def test_execution_transition_with_events_unknown_id_raises_not_found(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        update = ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1))
+        with pytest.raises(ExecutionNotFoundError, match="no-such-execution"):
+            await persistence.executions.transition("no-such-execution", update, [_event(1)])
+
+    async def test_execution_concurrent_transitions_with_events_log_only_the_winner(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(status=ExecutionStatus.RUNNING, started_at=at(1))
+        await persistence.executions.create(record)
+        targets = [ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.CANCELLED]
+        outcomes = await asyncio.gather(
+            *(
+                persistence.executions.transition(
+                    record.id,
+                    ExecutionUpdate(status=target, at=at(2)),
+                    [NewEvent(type=EventType.COMPLETED, at=at(2), data={"n": n})],
+                )
+                for n, target in enumerate(targets)
+            ),
+            return_exceptions=True,
+        )
+        winners = [o for o in outcomes if not isinstance(o, BaseException)]
+        assert len(winners) == 1
+        stored = await persistence.executions.list_events(record.id)
+        assert len(stored) == 1
+        assert stored[0].seq == 1
+        assert targets[stored[0].data["n"]] is winners[0].status
+
     async def test_execution_concurrent_terminal_transitions_exactly_one_wins(
         self, persistence: PersistenceBackend
     ) -> None:
