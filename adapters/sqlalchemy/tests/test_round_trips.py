@@ -114,12 +114,13 @@ async def test_sqlite_store_calls_use_the_fewest_statements(
             await backend.executions.create(execution(id=f"other-{n}"))
         sqlite_trace.take()
 
+        # Each write is one transaction (writes queued together would share it).
         await backend.executions.create(record)
-        assert kinds(sqlite_trace.take()) == ["INSERT INTO executions"]
+        assert kinds(sqlite_trace.take()) == ["BEGIN IMMEDIATE", "INSERT INTO executions", "COMMIT"]
         await backend.executions.transition(
             record.id, ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1))
         )
-        assert kinds(sqlite_trace.take()) == ["UPDATE executions"]  # autocommit: no BEGIN
+        assert kinds(sqlite_trace.take()) == ["BEGIN IMMEDIATE", "UPDATE executions", "COMMIT"]
         events = [NewEvent(type=EventType.MODEL_DELTA, at=at(2)) for _ in range(5)]
         await backend.executions.append_events(record.id, events)
         # Reserve the seqs, then one executemany (SQLite traces each of its rows).
@@ -131,6 +132,16 @@ async def test_sqlite_store_calls_use_the_fewest_statements(
         ]
         assert len(await backend.executions.list_events(record.id)) == 5
         assert kinds(sqlite_trace.take()) == ["SELECT execution_events"]
+        # The final transition reserves the seqs of the events that go with it.
+        await backend.executions.transition(
+            record.id, ExecutionUpdate(status=ExecutionStatus.SUCCEEDED, at=at(3)), events[:2]
+        )
+        assert kinds(sqlite_trace.take()) == [
+            "BEGIN IMMEDIATE",
+            "UPDATE executions",
+            *["INSERT INTO execution_events"] * 2,
+            "COMMIT",
+        ]
         page = await backend.executions.query(ExecutionQuery(limit=3))
         assert (len(page.items), page.total) == (3, 6)
         assert kinds(sqlite_trace.take()) == ["SELECT executions"]  # the page and its total
@@ -149,4 +160,8 @@ async def test_sqlite_store_calls_use_the_fewest_statements(
             "COMMIT",
         ]
         assert await backend.idempotency.claim(idempotency("k")) is None
-        assert kinds(sqlite_trace.take()) == ["INSERT INTO idempotency_records"]
+        assert kinds(sqlite_trace.take()) == [
+            "BEGIN IMMEDIATE",
+            "INSERT INTO idempotency_records",
+            "COMMIT",
+        ]

@@ -5,9 +5,11 @@ locked"; paths that cannot hold a database; durability options."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -221,3 +223,141 @@ def test_a_result_for_a_loop_that_has_closed_is_dropped_and_the_thread_serves_on
         return int(value)
 
     assert asyncio.run(use_again()) == 42
+
+
+# ---------------------------------------------------------------------- group commit
+
+
+class _Tracked:
+    """A file database whose connection records the statements it runs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.statements: list[str] = []
+
+    def connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("CREATE TABLE IF NOT EXISTS parent (id INTEGER PRIMARY KEY)")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS item (id INTEGER PRIMARY KEY, parent INTEGER "
+            "REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+        connection.execute("INSERT OR IGNORE INTO parent (id) VALUES (1)")
+        connection.set_trace_callback(self.statements.append)
+        return connection
+
+    def committed(self) -> list[int]:
+        """Item ids as another connection sees them: only what was committed."""
+        with contextlib.closing(sqlite3.connect(self.path)) as reader:
+            return [row[0] for row in reader.execute("SELECT id FROM item ORDER BY id")]
+
+
+def _insert(item: int, parent: int = 1) -> Callable[[sqlite3.Connection], int]:
+    def write(connection: sqlite3.Connection) -> int:
+        connection.execute("INSERT INTO item (id, parent) VALUES (?, ?)", (item, parent))
+        return item
+
+    return write
+
+
+async def _queued_behind_a_blocker(
+    thread: ConnectionThread, writes: list[Callable[[sqlite3.Connection], int]]
+) -> list[int | BaseException]:
+    """Run ``writes`` so that they are all queued before the thread comes to them."""
+    release = threading.Event()
+    blocker = thread.submit(lambda _connection: release.wait(5))
+    futures = [thread.write(write) for write in writes]
+    release.set()
+    await blocker
+    return list(await asyncio.gather(*futures, return_exceptions=True))
+
+
+async def test_queued_writes_share_one_commit(tmp_path: Path) -> None:
+    db = _Tracked(tmp_path / "group.db")
+    thread = ConnectionThread("test-group-commit", db.connect)
+    try:
+        results = await _queued_behind_a_blocker(thread, [_insert(n) for n in range(1, 11)])
+    finally:
+        await thread.close()
+    assert results == list(range(1, 11))
+    assert db.committed() == list(range(1, 11))
+    assert db.statements.count("BEGIN IMMEDIATE") == 1
+    assert db.statements.count("COMMIT") == 1
+
+
+async def test_a_failing_write_in_a_group_fails_alone_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    db = _Tracked(tmp_path / "group.db")
+    thread = ConnectionThread("test-group-commit", db.connect)
+
+    def half_then_fail(connection: sqlite3.Connection) -> int:
+        connection.execute("INSERT INTO item (id, parent) VALUES (50, 1)")
+        connection.execute("INSERT INTO item (id, parent) VALUES (1, 1)")  # duplicate key
+        return 50
+
+    try:
+        results = await _queued_behind_a_blocker(thread, [_insert(1), half_then_fail, _insert(2)])
+    finally:
+        await thread.close()
+    assert results[0] == 1
+    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert results[2] == 2
+    assert db.committed() == [1, 2]  # 50, written before the failure, was rolled back
+    assert db.statements.count("COMMIT") == 1
+
+
+async def test_a_lone_write_is_atomic(tmp_path: Path) -> None:
+    db = _Tracked(tmp_path / "alone.db")
+    thread = ConnectionThread("test-group-commit", db.connect)
+
+    def two_then_fail(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO item (id, parent) VALUES (7, 1)")
+        connection.execute("INSERT INTO item (id, parent) VALUES (8, 1)")
+        raise ValueError("refused after two inserts")
+
+    try:
+        with pytest.raises(ValueError, match="after two inserts"):
+            await thread.write(two_then_fail)
+        assert await thread.write(_insert(9)) == 9
+    finally:
+        await thread.close()
+    assert db.committed() == [9]
+    assert "SAVEPOINT write" not in db.statements  # alone, the transaction is the savepoint
+
+
+async def test_a_failed_commit_fails_every_write_of_its_group(tmp_path: Path) -> None:
+    db = _Tracked(tmp_path / "group.db")
+    thread = ConnectionThread("test-group-commit", db.connect)
+    try:
+        # Parent 99 does not exist: the deferred foreign key fails at COMMIT, not before.
+        results = await _queued_behind_a_blocker(thread, [_insert(1), _insert(2, parent=99)])
+        assert all(isinstance(r, sqlite3.IntegrityError) for r in results)
+        assert await thread.write(_insert(3)) == 3  # the thread serves on, no transaction open
+    finally:
+        await thread.close()
+    assert db.committed() == [3]
+
+
+async def test_reads_queued_between_writes_see_them_in_order(tmp_path: Path) -> None:
+    db = _Tracked(tmp_path / "order.db")
+    thread = ConnectionThread("test-group-commit", db.connect)
+
+    def count(connection: sqlite3.Connection) -> int:
+        return int(connection.execute("SELECT count(*) FROM item").fetchone()[0])
+
+    try:
+        release = threading.Event()
+        blocker = thread.submit(lambda _connection: release.wait(5))
+        first = [thread.write(_insert(n)) for n in (1, 2)]
+        between = thread.submit(count)
+        second = [thread.write(_insert(n)) for n in (3, 4)]
+        after = thread.submit(count)
+        release.set()
+        await blocker
+        assert await asyncio.gather(*first, between, *second, after) == [1, 2, 2, 3, 4, 4]
+    finally:
+        await thread.close()
+    assert db.statements.count("COMMIT") == 2  # the read ends the first group

@@ -12,7 +12,7 @@ from agent_gateway_core.errors import SessionNotFoundError
 from agent_gateway_core.ports.persistence.conversations import ConversationStore
 from agent_gateway_core.ports.persistence.paging import Page
 from agent_gateway_sqlalchemy.models.columns import UtcDateTime
-from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase, immediate_transaction
+from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
 from agent_gateway_sqlalchemy.sqlite.statement import SqliteStatement
 from agent_gateway_sqlalchemy.stores.conversations import message_row
@@ -54,7 +54,7 @@ class SqliteConversationStore(ConversationStore):
 
     async def upsert(self, conversation: ConversationRecord) -> None:
         row = conversation.model_dump() | {"message_count": 0}
-        await self._db.run(lambda connection: self._upsert.run(connection, row))
+        await self._db.write(lambda connection: self._upsert.run(connection, row))
 
     async def get(self, conversation_id: str) -> ConversationRecord | None:
         row = await self._db.run(lambda c: self._get.first(c, {"id": conversation_id}))
@@ -88,20 +88,19 @@ class SqliteConversationStore(ConversationStore):
         }
 
         def append(connection: sqlite3.Connection) -> None:
-            with immediate_transaction(connection):
-                reserved = self._reserve.first(connection, reservation)
-                if reserved is None:
-                    raise SessionNotFoundError(conversation_id)
-                first_seq = int(reserved["message_count"]) - len(messages) + 1
-                self._insert_messages.run_many(
-                    connection,
-                    (
-                        message_row(conversation_id, seq, message)
-                        for seq, message in enumerate(messages, start=first_seq)
-                    ),
-                )
+            reserved = self._reserve.first(connection, reservation)
+            if reserved is None:
+                raise SessionNotFoundError(conversation_id)
+            first_seq = int(reserved["message_count"]) - len(messages) + 1
+            self._insert_messages.run_many(
+                connection,
+                (
+                    message_row(conversation_id, seq, message)
+                    for seq, message in enumerate(messages, start=first_seq)
+                ),
+            )
 
-        await self._db.run(append)
+        await self._db.write(append)
 
     async def list_messages(
         self,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,8 +30,9 @@ class SqliteDatabase:
     event loop, whatever number of statements it runs, and no SQLite call on the loop. Being
     alone on its connection, the thread is the only writer of this process, so writes never
     meet "database is locked" from each other; reads share the thread (in WAL mode they never
-    wait for another process's writer). The connection is in autocommit: a single statement
-    commits on its own, several take :func:`immediate_transaction`.
+    wait for another process's writer). :meth:`run` is for reads and single statements, in
+    autocommit; :meth:`write` is for writes, atomic and group-committed with the writes queued
+    beside them (see :class:`ConnectionThread`).
 
     The thread and the connection start on first use and stop at :meth:`aclose` (the next use
     starts them again; an in-memory database then starts empty). Driver errors leave as core
@@ -56,10 +56,14 @@ class SqliteDatabase:
 
     async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """``work(connection)`` on the database's thread; driver errors become core errors."""
-        if self._thread is None:
-            self._thread = ConnectionThread(THREAD_NAME, self._open)
         with translated_errors(self.name):
-            return await self._thread.submit(work)
+            return await self._started().submit(work)
+
+    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work(connection)`` as one atomic write on the database's thread: its statements
+        commit together or not at all, and are durable when this returns."""
+        with translated_errors(self.name):
+            return await self._started().write(work)
 
     async def aclose(self) -> None:
         """Close the connection and stop the thread, after the calls already handed to it."""
@@ -67,6 +71,11 @@ class SqliteDatabase:
         if thread is not None:
             with translated_errors(self.name):
                 await thread.close()
+
+    def _started(self) -> ConnectionThread:
+        if self._thread is None:
+            self._thread = ConnectionThread(THREAD_NAME, self._open)
+        return self._thread
 
     def _open(self) -> sqlite3.Connection:
         if not self._uri and not self.settings.in_memory:  # SQLite creates no folder itself
@@ -86,19 +95,3 @@ class SqliteDatabase:
             connection.close()
             raise
         return connection
-
-
-@contextlib.contextmanager
-def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Several statements that commit together or not at all.
-
-    ``BEGIN IMMEDIATE`` takes the write lock up front (waiting up to the busy timeout for
-    another process), so the transaction cannot fail half-way for a lock.
-    """
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield connection
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.rollback()  # also when COMMIT itself failed: leave no transaction open
-        raise

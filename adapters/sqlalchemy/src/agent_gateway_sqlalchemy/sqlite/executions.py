@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, insert, literal, select, update
@@ -22,7 +23,7 @@ from agent_gateway_core.ports.persistence.executions import (
 )
 from agent_gateway_core.ports.persistence.paging import Page
 from agent_gateway_sqlalchemy.models.executions import ExecutionRow
-from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase, immediate_transaction
+from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
 from agent_gateway_sqlalchemy.stores.executions import (
     TRANSITION_SOURCES,
@@ -40,8 +41,9 @@ class SqliteExecutionStore(ExecutionStore):
 
     A transition is one ``UPDATE ... WHERE status IN (allowed sources) RETURNING``, compiled
     once per target status (fields the update leaves ``None`` keep their value through
-    ``COALESCE``). Appending events reserves the seq range with one ``UPDATE ... RETURNING``
-    and inserts them with one ``executemany``, in one ``BEGIN IMMEDIATE`` transaction.
+    ``COALESCE``); the same statement reserves the seq range of the events that go with it.
+    Appending events reserves the seq range with one ``UPDATE ... RETURNING``. Events are
+    inserted with one ``executemany``, in the same atomic write as the update.
     """
 
     def __init__(self, database: SqliteDatabase) -> None:
@@ -80,7 +82,7 @@ class SqliteExecutionStore(ExecutionStore):
             except sqlite3.IntegrityError as exc:
                 raise DuplicateError(f"execution already exists: {record.id!r}") from exc
 
-        await self._db.run(create)
+        await self._db.write(create)
 
     async def get(self, execution_id: str) -> ExecutionRecord | None:
         row = await self._db.run(
@@ -88,7 +90,9 @@ class SqliteExecutionStore(ExecutionStore):
         )
         return execution_record(row) if row else None
 
-    async def transition(self, execution_id: str, update: ExecutionUpdate) -> ExecutionRecord:
+    async def transition(
+        self, execution_id: str, update: ExecutionUpdate, events: Sequence[NewEvent] = ()
+    ) -> ExecutionRecord:
         statement = self._transitions.get(update.status)
         values = {
             "id": execution_id,
@@ -98,11 +102,14 @@ class SqliteExecutionStore(ExecutionStore):
             "new_stop_reason": None if update.stop_reason is None else update.stop_reason.value,
             "new_error": update.error,
             "new_usage": None if update.usage is None else update.usage.model_dump(mode="json"),
+            "count": len(events),
         }
 
         def transition(connection: sqlite3.Connection) -> dict[str, Any]:
             row = statement.first(connection, values) if statement is not None else None
             if row is not None:
+                if events:
+                    self._write_events(connection, execution_id, row["last_event_seq"], events)
                 return row
             current = self._status.first(connection, {"id": execution_id})
             if current is None:
@@ -112,7 +119,7 @@ class SqliteExecutionStore(ExecutionStore):
                 f"to {update.status.value!r}"
             )
 
-        return execution_record(await self._db.run(transition))
+        return execution_record(await self._db.write(transition))
 
     async def query(self, query: ExecutionQuery) -> Page[ExecutionRecord]:
         values: dict[str, Any] = {
@@ -135,35 +142,44 @@ class SqliteExecutionStore(ExecutionStore):
         self, execution_id: str, events: list[NewEvent]
     ) -> list[ExecutionEvent]:
         def append(connection: sqlite3.Connection) -> int:
-            with immediate_transaction(connection):
-                reserved = self._reserve_seqs.first(
-                    connection, {"execution": execution_id, "count": len(events)}
-                )
-                if reserved is None:
-                    raise ExecutionNotFoundError(execution_id)
-                first_seq = int(reserved["last_event_seq"]) - len(events) + 1
-                self._insert_events.run_many(
-                    connection,
-                    (
-                        {
-                            "execution_id": execution_id,
-                            "seq": seq,
-                            "type": event.type.value,
-                            "at": event.at,
-                            "data": event.data,
-                        }
-                        for seq, event in enumerate(events, start=first_seq)
-                    ),
-                )
-            return first_seq
+            reserved = self._reserve_seqs.first(
+                connection, {"execution": execution_id, "count": len(events)}
+            )
+            if reserved is None:
+                raise ExecutionNotFoundError(execution_id)
+            return self._write_events(connection, execution_id, reserved["last_event_seq"], events)
 
-        first_seq = await self._db.run(append)
+        first_seq = await self._db.write(append)
         return [
             ExecutionEvent(
                 execution_id=execution_id, seq=seq, type=event.type, at=event.at, data=event.data
             )
             for seq, event in enumerate(events, start=first_seq)
         ]
+
+    def _write_events(
+        self,
+        connection: sqlite3.Connection,
+        execution_id: str,
+        last_seq: int,
+        events: Sequence[NewEvent],
+    ) -> int:
+        """Insert ``events`` ending at the reserved ``last_seq``; the first seq they got."""
+        first_seq = int(last_seq) - len(events) + 1
+        self._insert_events.run_many(
+            connection,
+            (
+                {
+                    "execution_id": execution_id,
+                    "seq": seq,
+                    "type": event.type.value,
+                    "at": event.at,
+                    "data": event.data,
+                }
+                for seq, event in enumerate(events, start=first_seq)
+            ),
+        )
+        return first_seq
 
     async def list_events(self, execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
         rows = await self._db.run(
@@ -195,7 +211,10 @@ class SqliteExecutionStore(ExecutionStore):
 def _transition(runs: type[ExecutionRow], target: ExecutionStatus) -> Update:
     """``UPDATE`` to ``target`` from the statuses allowed to reach it, returning the row."""
     at = bindparam("at", type_=runs.created_at.type)
-    changes: dict[str, Any] = {"status": literal(target.value)}
+    changes: dict[str, Any] = {
+        "status": literal(target.value),
+        "last_event_seq": runs.last_event_seq + bindparam("count"),
+    }
     if target is ExecutionStatus.RUNNING:
         changes["started_at"] = at
     if target.is_terminal:

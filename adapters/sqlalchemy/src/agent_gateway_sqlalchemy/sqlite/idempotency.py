@@ -56,7 +56,7 @@ class SqliteIdempotencyStore(IdempotencyStore):
                     return IdempotencyRecord.model_validate(existing)
                 # Another process purged the live record between the two statements: again.
 
-        return await self._db.run(claim)
+        return await self._db.write(claim)
 
     async def get(self, scope: str, key: str, now: datetime) -> IdempotencyRecord | None:
         lookup = {"scope": scope, "key": key, "now": now}

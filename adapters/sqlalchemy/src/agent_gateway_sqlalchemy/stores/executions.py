@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, bindparam, insert, select
 from sqlalchemy import update as sql_update
@@ -28,6 +29,9 @@ from agent_gateway_core.ports.persistence.paging import Page
 from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.stores.statements import fetch_page
 
+if TYPE_CHECKING:  # the async engine loads SQLAlchemy's ORM: not for the SQLite path
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
 # For each target status, the statuses it may be reached from.
 TRANSITION_SOURCES: dict[ExecutionStatus, list[str]] = {
     target: [source.value for source, targets in ALLOWED_TRANSITIONS.items() if target in targets]
@@ -41,7 +45,8 @@ class SqlAlchemyExecutionStore(ExecutionStore):
     A transition is one ``UPDATE ... WHERE status IN (allowed sources) RETURNING``, so of two
     concurrent transitions exactly one matches. Appending events is one ``UPDATE ...
     RETURNING last_event_seq`` that reserves the seq range (the row stays locked until
-    commit, so concurrent appends queue), then one multi-row ``INSERT``.
+    commit, so concurrent appends queue), then one multi-row ``INSERT``; events that go with
+    a transition have their range reserved by the transition's own update, in its transaction.
     """
 
     def __init__(self, database: Database) -> None:
@@ -76,18 +81,27 @@ class SqlAlchemyExecutionStore(ExecutionStore):
             row = (await connection.execute(self._get, {"id": execution_id})).first()
         return execution_record(row._asdict()) if row else None
 
-    async def transition(self, execution_id: str, update: ExecutionUpdate) -> ExecutionRecord:
+    async def transition(
+        self, execution_id: str, update: ExecutionUpdate, events: Sequence[NewEvent] = ()
+    ) -> ExecutionRecord:
         runs = self._runs
         sources = TRANSITION_SOURCES[update.status]
         if sources:
+            changes = _changes(update)
+            if events:  # the seq range of the events, reserved by the same update
+                changes["last_event_seq"] = runs.last_event_seq + len(events)
             statement = (
                 sql_update(runs)
                 .where(runs.id == execution_id, runs.status.in_(sources))
-                .values(_changes(update))
+                .values(changes)
                 .returning(runs)
             )
-            async with self._db.write() as connection:
+            # One statement commits on its own; with events it takes a transaction.
+            writing = self._db.transaction() if events else self._db.write()
+            async with writing as connection:
                 row = (await connection.execute(statement)).first()
+                if row is not None and events:
+                    await self._write_events(connection, execution_id, row.last_event_seq, events)
             if row is not None:
                 return execution_record(row._asdict())
         async with self._db.read() as connection:
@@ -132,19 +146,29 @@ class SqlAlchemyExecutionStore(ExecutionStore):
             ).scalar_one_or_none()
             if last_seq is None:
                 raise ExecutionNotFoundError(execution_id)
-            first_seq = last_seq - len(events)
-            stored = [
-                ExecutionEvent(
-                    execution_id=execution_id,
-                    seq=first_seq + offset,
-                    type=event.type,
-                    at=event.at,
-                    data=event.data,
-                )
-                for offset, event in enumerate(events, start=1)
-            ]
-            if stored:
-                await connection.execute(self._insert_events, [e.model_dump() for e in stored])
+            return await self._write_events(connection, execution_id, last_seq, events)
+
+    async def _write_events(
+        self,
+        connection: AsyncConnection,
+        execution_id: str,
+        last_seq: int,
+        events: Sequence[NewEvent],
+    ) -> list[ExecutionEvent]:
+        """Insert ``events`` ending at the reserved ``last_seq``, in the caller's transaction."""
+        first_seq = last_seq - len(events)
+        stored = [
+            ExecutionEvent(
+                execution_id=execution_id,
+                seq=first_seq + offset,
+                type=event.type,
+                at=event.at,
+                data=event.data,
+            )
+            for offset, event in enumerate(events, start=1)
+        ]
+        if stored:
+            await connection.execute(self._insert_events, [e.model_dump() for e in stored])
         return stored
 
     async def list_events(self, execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
