@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.auth import Credentials, Principal
@@ -62,6 +62,11 @@ async def get_principal(request: Request, services: Services) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
+def protected_router(**kwargs: Any) -> APIRouter:
+    """A router whose every route requires an authenticated caller."""
+    return APIRouter(dependencies=[Depends(get_principal)], **kwargs)
+
+
 def require_scope(scope: str) -> Any:
     """A dependency that allows only principals holding ``scope`` (or ``*``)."""
 
@@ -78,12 +83,14 @@ def user_id_of(principal: Principal) -> str | None:
     return None if principal is ANONYMOUS else principal.subject
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
         min_length=1,
-        max_length=255,
+        max_length=IDEMPOTENCY_KEY_MAX_LENGTH,
         description="Repeat a request safely: the same key and body return the same execution.",
     ),
 ]

@@ -14,9 +14,9 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import Depends, FastAPI, Response
-from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic import BaseModel, Field, create_model
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.routing import iter_route_contexts
+from pydantic import Field, create_model
 from starlette.routing import BaseRoute
 
 from agent_gateway.api.catalog import catalog_of
@@ -27,6 +27,7 @@ from agent_gateway.api.deps import (
     get_principal,
     user_id_of,
 )
+from agent_gateway.api.direct import DirectRoute
 from agent_gateway.api.invocation import invoke_agent
 from agent_gateway.api.json_schema_models import SchemaModelBuilder, camel_name
 from agent_gateway.api.routes.agents import (
@@ -34,6 +35,8 @@ from agent_gateway.api.routes.agents import (
     INVOKE_PATH,
     INVOKE_RESPONSES,
     INVOKE_SUMMARY,
+    as_generic,
+    serve_invoke_as,
 )
 from agent_gateway.api.schemas import AgentDetail, InvokeRequest, InvokeResponse
 from agent_gateway_core.runtime import Runtime
@@ -41,7 +44,7 @@ from agent_gateway_core.runtime import Runtime
 logger = logging.getLogger("agent_gateway.api")
 
 
-class TypedInvokeRoute(APIRoute):
+class TypedInvokeRoute(DirectRoute):
     """The invoke route of one agent, typed by its schemas."""
 
 
@@ -96,9 +99,15 @@ def _route(agent: AgentDetail, builder: SchemaModelBuilder) -> TypedInvokeRoute:
     response_model = create_model(
         f"{prefix}InvokeResponse", __base__=InvokeResponse, output=(output | None, None)
     )
+    agent_id = agent.id
+
+    async def serve(request: Request) -> Response:
+        return await serve_invoke_as(request, agent_id, body_model)
+
     return TypedInvokeRoute(
         INVOKE_PATH.replace("{agent_id}", agent.id),
         _endpoint(agent.id, body_model),
+        serve=serve,
         methods=["POST"],
         summary=f"{INVOKE_SUMMARY}: {agent.display_name}",
         description=f"{agent.description}\n\n{INVOKE_DESCRIPTION}".strip(),
@@ -111,6 +120,8 @@ def _route(agent: AgentDetail, builder: SchemaModelBuilder) -> TypedInvokeRoute:
 
 
 def _endpoint(agent_id: str, body_model: type[InvokeRequest]) -> Any:
+    """Documents the route (requests are served by ``serve_invoke_as``)."""
+
     async def invoke_typed(
         body: InvokeRequest,
         services: Services,
@@ -120,7 +131,7 @@ def _endpoint(agent_id: str, body_model: type[InvokeRequest]) -> Any:
         return await invoke_agent(
             services,
             agent_id,
-            _as_generic(body),
+            as_generic(body),
             user_id=user_id_of(principal),
             idempotency_key=idempotency_key,
         )
@@ -133,13 +144,3 @@ def _endpoint(agent_id: str, body_model: type[InvokeRequest]) -> Any:
     ]
     invoke_typed.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     return invoke_typed
-
-
-def _as_generic(body: InvokeRequest) -> InvokeRequest:
-    """The generic body with the same JSON: typed input dumped back as it was sent."""
-    raw: Any = body.input
-    if isinstance(raw, BaseModel):
-        raw = raw.model_dump(by_alias=True, exclude_unset=True)
-    return InvokeRequest.model_construct(
-        message=body.message, input=raw or {}, options=body.options, run_async=body.run_async
-    )

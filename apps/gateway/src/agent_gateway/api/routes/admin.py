@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
-from agent_gateway.api.deps import Services, require_scope
+from agent_gateway.api.deps import Services, protected_router, require_scope
 from agent_gateway.api.errors import ErrorBody, error_response
 from agent_gateway.api.schemas import ReloadResponse
 from agent_gateway_core.errors import ConfigError, WorkspaceError
 
-router = APIRouter(tags=["Admin"])
+router = protected_router(tags=["Admin"])
 
 
 @router.post(

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
+from pydantic import BaseModel
 
 from agent_gateway.api.catalog import catalog_of
-from agent_gateway.api.deps import CurrentPrincipal, IdempotencyKey, Services, user_id_of
+from agent_gateway.api.deps import (
+    CurrentPrincipal,
+    IdempotencyKey,
+    Services,
+    protected_router,
+    user_id_of,
+)
+from agent_gateway.api.direct import (
+    DirectRoute,
+    authenticate,
+    json_body,
+    raise_if_invalid,
+)
+from agent_gateway.api.direct import idempotency_key as direct_idempotency_key
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.invocation import invoke_agent
 from agent_gateway.api.schemas import (
@@ -19,7 +33,7 @@ from agent_gateway.api.schemas import (
 )
 from agent_gateway_core.errors import AgentNotFoundError
 
-router = APIRouter(tags=["Agents"])
+router = protected_router(tags=["Agents"])
 
 INVOKE_PATH = "/v1/agents/{agent_id}/invoke"
 INVOKE_SUMMARY = "Invoke an agent"
@@ -58,13 +72,6 @@ async def get_agent(agent_id: str, request: Request, services: Services) -> Agen
     return agent
 
 
-@router.post(
-    INVOKE_PATH,
-    summary=INVOKE_SUMMARY,
-    description=INVOKE_DESCRIPTION,
-    response_model=InvokeResponse,
-    responses=INVOKE_RESPONSES,
-)
 async def invoke(
     agent_id: str,
     body: InvokeRequest,
@@ -72,10 +79,59 @@ async def invoke(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
+    """Documents the invoke route; requests are served by :func:`serve_invoke`."""
     return await invoke_agent(
-        services,
-        agent_id,
-        body,
-        user_id=user_id_of(principal),
-        idempotency_key=idempotency_key,
+        services, agent_id, body, user_id=user_id_of(principal), idempotency_key=idempotency_key
     )
+
+
+async def serve_invoke(request: Request) -> Response:
+    """``invoke`` without FastAPI's per-request machinery (see :mod:`agent_gateway.api.direct`)."""
+    return await serve_invoke_as(request, request.path_params["agent_id"], InvokeRequest)
+
+
+async def serve_invoke_as(
+    request: Request, agent_id: str, body_model: type[InvokeRequest]
+) -> Response:
+    """Authenticate, read the body as ``body_model`` and invoke ``agent_id``."""
+    services, principal = await authenticate(request)
+    errors: list[dict[str, Any]] = []
+    key = direct_idempotency_key(request, errors)
+    body = await json_body(request, body_model, errors)
+    raise_if_invalid(errors)
+    assert body is not None
+    return await invoke_agent(
+        services, agent_id, as_generic(body), user_id=user_id_of(principal), idempotency_key=key
+    )
+
+
+def as_generic(body: InvokeRequest) -> InvokeRequest:
+    """The generic body with the same JSON: typed input (an agent's own model) dumped back as
+    it was sent."""
+    if type(body) is InvokeRequest:
+        return body
+    raw: Any = body.input
+    if isinstance(raw, BaseModel):
+        raw = raw.model_dump(by_alias=True, exclude_unset=True)
+    return InvokeRequest.model_construct(
+        message=body.message,
+        input=raw or {},
+        options=body.options,
+        run_async=body.run_async,
+    )
+
+
+router.routes.append(
+    DirectRoute(
+        INVOKE_PATH,
+        invoke,
+        serve=serve_invoke,
+        methods=["POST"],
+        summary=INVOKE_SUMMARY,
+        description=INVOKE_DESCRIPTION,
+        response_model=InvokeResponse,
+        responses=INVOKE_RESPONSES,
+        tags=["Agents"],
+        dependencies=router.dependencies,
+    )
+)

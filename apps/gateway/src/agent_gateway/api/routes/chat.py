@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
-from agent_gateway.api.deps import CurrentPrincipal, Services, user_id_of
+from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
 from agent_gateway.api.errors import ErrorBody, domain_error_response
 from agent_gateway.api.invocation import failure_response, id_header
 from agent_gateway.api.schemas import ChatRequest, ChatResponse
@@ -14,7 +14,7 @@ from agent_gateway_core.domain.ids import new_execution_id
 from agent_gateway_core.engine.request import StreamStarted
 from agent_gateway_core.errors import AgentGatewayError
 
-router = APIRouter(tags=["Chat"])
+router = protected_router(tags=["Chat"])
 
 SESSION_ID_HEADER = "X-Session-Id"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
-from agent_gateway.api.deps import CurrentPrincipal, Services, user_id_of
+from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.schemas import (
     ConversationOut,
@@ -16,7 +16,7 @@ from agent_gateway.api.schemas import (
 )
 from agent_gateway_core.errors import SessionNotFoundError
 
-router = APIRouter(tags=["Conversations"])
+router = protected_router(tags=["Conversations"])
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown, or not the caller's."}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
-from agent_gateway.api.deps import CurrentPrincipal, Services, user_id_of
+from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.schemas import (
     CancelResponse,
@@ -22,7 +22,7 @@ from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
 from agent_gateway_core.errors import ConflictError, ExecutionCancelledError, ExecutionNotFoundError
 from agent_gateway_core.ports.persistence.executions import ExecutionQuery
 
-router = APIRouter(tags=["Executions"])
+router = protected_router(tags=["Executions"])
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown, or not the caller's."}

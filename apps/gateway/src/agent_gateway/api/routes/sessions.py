@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
-from agent_gateway.api.deps import CurrentPrincipal, Services, user_id_of
+from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.schemas import SessionDetail, SessionOut
 from agent_gateway.services import GatewayServices
@@ -14,7 +14,7 @@ from agent_gateway_core.domain.auth import Principal
 from agent_gateway_core.domain.conversation import Session
 from agent_gateway_core.errors import SessionNotFoundError
 
-router = APIRouter(tags=["Sessions"])
+router = protected_router(tags=["Sessions"])
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown, expired or not the caller's."}

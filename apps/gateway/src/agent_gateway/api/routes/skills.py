@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from agent_gateway.api.catalog import catalog_of
-from agent_gateway.api.deps import Services
+from agent_gateway.api.deps import Services, protected_router
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.schemas import SkillDetail, SkillOut
 from agent_gateway_core.errors import SkillNotFoundError
 
-router = APIRouter(tags=["Skills"])
+router = protected_router(tags=["Skills"])
 
 
 @router.get("/v1/skills", summary="List skills", response_model=list[SkillOut])

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from agent_gateway.api.catalog import catalog_of
-from agent_gateway.api.deps import Services
+from agent_gateway.api.deps import Services, protected_router
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.schemas import ToolDetail, ToolOut
 from agent_gateway_core.errors import ToolNotFoundError
 
-router = APIRouter(tags=["Tools"])
+router = protected_router(tags=["Tools"])
 
 
 @router.get("/v1/tools", summary="List tools", response_model=list[ToolOut])

@@ -1,0 +1,120 @@
+"""The invoke routes skip FastAPI's request handling (DirectRoute); they must answer exactly as
+FastAPI itself would for the same endpoint: same status, same error body, for every bad request.
+
+The reference is a bare FastAPI app serving the very endpoints that document those routes,
+with FastAPI's own request handling, the gateway's error handlers and the same services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+
+from agent_gateway import Gateway
+from agent_gateway.api.deps import get_principal
+from agent_gateway.api.direct import DirectRoute
+from agent_gateway.api.errors import install_error_handlers
+from agent_gateway.api.routes import agents
+from agent_gateway.api.routes.agents import INVOKE_PATH
+
+from .conftest import ALICE
+
+pytestmark = pytest.mark.integration
+
+JSON = {"Content-Type": "application/json"}
+TYPED = "/v1/agents/triage/invoke"
+GENERIC = "/v1/agents/assistant/invoke"
+
+
+@pytest.fixture
+async def reference(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
+    """The same endpoints, served by FastAPI's own request handling."""
+    app = FastAPI()
+    install_error_handlers(app)
+    app.state.services = gateway.state.services
+    # The typed routes are top-level; the generic one is in the agents router.
+    routes = [*gateway.router.routes, *agents.router.routes]
+    direct = [r for r in routes if isinstance(r, DirectRoute)]
+    assert {r.path for r in direct} >= {INVOKE_PATH, TYPED}
+    for route in direct:  # typed routes first, as in the gateway
+        app.router.routes.append(
+            APIRoute(
+                route.path,
+                route.endpoint,
+                methods=["POST"],
+                dependencies=[Depends(get_principal)],
+            )
+        )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://reference", headers=ALICE, timeout=30
+    ) as http:
+        yield http
+
+
+BAD_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("no body", GENERIC, {"headers": JSON}),
+    ("empty object", GENERIC, {"json": {}}),
+    ("misspelt field", GENERIC, {"json": {"mesage": "hi"}}),
+    ("wrong type", GENERIC, {"json": {"message": 5}}),
+    ("not an object", GENERIC, {"json": ["hi"]}),
+    ("malformed JSON", GENERIC, {"content": b'{"message": ', "headers": JSON}),
+    (
+        "NaN",
+        GENERIC,
+        {"content": b'{"message": "hi", "options": {"temperature": NaN}}', "headers": JSON},
+    ),
+    ("duplicate key", GENERIC, {"content": b'{"message": 1, "message": []}', "headers": JSON}),
+    ("not UTF-8", GENERIC, {"content": b'{"message": "\xff"}', "headers": JSON}),
+    ("no content type", GENERIC, {"content": b'{"message": "hi"}'}),
+    (
+        "text/plain",
+        GENERIC,
+        {"content": b'{"message": "hi"}', "headers": {"Content-Type": "text/plain"}},
+    ),
+    ("bad option", GENERIC, {"json": {"message": "hi", "options": {"temperature": "hot"}}}),
+    (
+        "key too long",
+        GENERIC,
+        {"json": {"message": "hi"}, "headers": {"Idempotency-Key": "k" * 256}},
+    ),
+    ("key empty", GENERIC, {"json": {"message": "hi"}, "headers": {"Idempotency-Key": ""}}),
+    ("key and body bad", GENERIC, {"json": {}, "headers": {"Idempotency-Key": "k" * 256}}),
+    ("no credentials", GENERIC, {"json": {"mesage": "hi"}, "headers": {"Authorization": ""}}),
+    (
+        "wrong key",
+        GENERIC,
+        {"json": {"message": "hi"}, "headers": {"Authorization": "Bearer sk-nope"}},
+    ),
+    ("bad scheme", GENERIC, {"json": {"message": "hi"}, "headers": {"Authorization": "Basic x"}}),
+    ("unknown agent", "/v1/agents/nobody/invoke", {"json": {"message": "hi"}}),
+    ("disabled agent", "/v1/agents/dormant/invoke", {"json": {"message": "hi"}}),
+    ("typed: input missing", TYPED, {"json": {"message": "hi"}}),
+    ("typed: enum", TYPED, {"json": {"message": "hi", "input": {"tier": "gold"}}}),
+    ("typed: minimum", TYPED, {"json": {"message": "hi", "input": {"tier": "pro", "seats": 0}}}),
+    ("typed: malformed", TYPED, {"content": b"{", "headers": JSON}),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "request_args"),
+    [(path, args) for _, path, args in BAD_REQUESTS],
+    ids=[name for name, _, _ in BAD_REQUESTS],
+)
+async def test_a_bad_request_gets_the_answer_fastapi_would_give(
+    client: httpx.AsyncClient,
+    reference: httpx.AsyncClient,
+    path: str,
+    request_args: dict[str, Any],
+) -> None:
+    expected = await reference.post(path, **request_args)
+    answered = await client.post(path, **request_args)
+
+    assert expected.status_code >= 400  # the case is a bad request
+    assert (answered.status_code, answered.json()) == (expected.status_code, expected.json())
+    assert answered.headers["content-type"] == expected.headers["content-type"]
