@@ -76,7 +76,7 @@ class Gateway(FluentConfiguration, FastAPI):
         fastapi_kwargs.setdefault("title", "Agent Gateway")
         fastapi_kwargs.setdefault("version", __version__)
         from agent_gateway.api.errors import install_error_handlers
-        from agent_gateway.api.router import build_api_router
+        from agent_gateway.api.router import install_api_routes
         from agent_gateway.composition.container import GatewayContainer
         from agent_gateway.middleware import install_middleware
         from agent_gateway_core.engine.hooks import HookRegistry
@@ -103,7 +103,7 @@ class Gateway(FluentConfiguration, FastAPI):
         )
         install_error_handlers(self)
         install_middleware(self)
-        self.include_router(build_api_router())
+        install_api_routes(self)
 
     def build_middleware_stack(self) -> ASGIApp:
         from agent_gateway.middleware import wrap_outer_middleware

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
+from starlette.routing import request_response
 
 from agent_gateway.api.deps import IDEMPOTENCY_KEY_MAX_LENGTH, get_principal, get_services
 from agent_gateway.services import GatewayServices
@@ -45,6 +46,10 @@ class DirectRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], *, serve: Serve, **kwargs: Any):
         self._serve = serve  # APIRoute.__init__ asks get_route_handler() for it
         super().__init__(path, endpoint, **kwargs)
+        # Starlette's request/response adapter (exception handlers included), not FastAPI's,
+        # whose per-request exit stacks serve only dependencies with ``yield``. It serves the
+        # route when it is on the app's own router (FastAPI builds its own for included ones).
+        self.app = request_response(serve)
 
     def get_route_handler(self) -> Serve:
         return self._serve

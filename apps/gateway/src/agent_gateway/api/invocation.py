@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from agent_gateway.api.errors import (
     domain_error_response,
@@ -134,7 +135,7 @@ def result_response(agent_id: str, result: ExecutionResult) -> Response:
     if not result.succeeded:
         return failure_response(result, headers)
     body = InvokeResponse.from_result(agent_id, result)
-    return JSONResponse(body.model_dump(mode="json"), headers=headers)
+    return json_model_response(body, headers=headers)
 
 
 def failure_response(result: ExecutionResult, headers: dict[str, str]) -> JSONResponse:
@@ -151,9 +152,7 @@ def failure_response(result: ExecutionResult, headers: dict[str, str]) -> JSONRe
 
 def _accepted(execution_id: str, status: ExecutionStatus) -> Response:
     body = AcceptedResponse(execution_id=execution_id, status=status)
-    return JSONResponse(
-        body.model_dump(mode="json"), status_code=202, headers=id_header(execution_id)
-    )
+    return json_model_response(body, status_code=202, headers=id_header(execution_id))
 
 
 def _result_of(record: ExecutionRecord, ending: dict[str, Any]) -> ExecutionResult:
@@ -172,6 +171,19 @@ def _result_of(record: ExecutionRecord, ending: dict[str, Any]) -> ExecutionResu
         error_code=ending.get("error_code"),
         validation_errors=ending.get("validation_errors"),
         duration_ms=duration_ms,
+    )
+
+
+JSON = "application/json"
+
+
+def json_model_response(
+    model: BaseModel, *, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """``model`` as a JSON answer, serialized by pydantic-core in one pass (``JSONResponse``
+    would build the Python dicts first, then encode them with ``json``)."""
+    return Response(
+        model.model_dump_json(), status_code=status_code, headers=headers, media_type=JSON
     )
 
 
