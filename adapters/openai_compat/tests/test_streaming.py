@@ -153,3 +153,25 @@ async def test_a_finished_stream_without_done_is_accepted() -> None:
 
     assert isinstance(events[-1], LLMResponse)
     assert (events[-1].content, events[-1].finish_reason) == ("Hi", "stop")
+
+
+async def test_each_delta_lets_the_event_loop_run_before_the_next_one() -> None:
+    # The whole stream in one write: every event is parsed from one read of the socket, so
+    # nothing but the client itself would yield between two deltas.
+    payload = wire.stream_body(
+        ScriptedReply(content="one two three four"), "m", include_usage=True, chunk_chars=4
+    )
+    client = OpenAICompatClient(max_retries=0)
+    seen: list[str] = []
+    loop = asyncio.get_running_loop()
+    async with serving(_sse_in_pieces(payload, piece_bytes=1 << 16, gap_seconds=0)) as api_base:
+        request = LLMRequest(model="openai/m", messages=_REQUEST.messages, api_base=api_base)
+        async for event in client.stream(request):
+            if isinstance(event, TextDelta):
+                seen.append("delta")
+                # What a waiting SSE writer is: a callback that runs on the next loop turn.
+                loop.call_soon(seen.append, "other task")
+        await client.aclose()
+
+    assert seen.count("delta") > 2
+    assert seen == ["delta", "other task"] * seen.count("delta")

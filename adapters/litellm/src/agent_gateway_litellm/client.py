@@ -89,6 +89,11 @@ class LiteLLMClient(LLMClient):
                         if text:
                             yielded = True
                             yield TextDelta(text)
+                            # Chunks that arrived together are parsed without awaiting
+                            # anything, at ~0.4 ms of litellm CPU each: without a turn of
+                            # the event loop here, whoever waits for this delta (the SSE
+                            # writer) would only get it after the rest of the stream.
+                            await asyncio.sleep(0)
                 finally:
                     await chunks.aclose()
                 break

@@ -125,6 +125,10 @@ class OpenAICompatClient(LLMClient):
                                 if text is not None:
                                     yielded = True
                                     yield TextDelta(text)
+                                    # The rest of this read is parsed without awaiting:
+                                    # a turn of the event loop lets whoever waits for
+                                    # this delta (the SSE writer) have it first.
+                                    await asyncio.sleep(0)
                             if done:
                                 break
                 except TRANSPORT_ERRORS as exc:
