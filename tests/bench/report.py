@@ -44,7 +44,7 @@ def markdown(meta: dict[str, Any], rows: list[Row]) -> str:
             row.measured,
             row.verdict,
             row.bare,
-            row.litellm,
+            row.client_alone,
         )
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines) + "\n"

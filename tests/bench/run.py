@@ -26,16 +26,20 @@ from machine import describe, machine_info
 from processes import Cores, ProcessFailedError, stop_all
 from report import markdown, write_results
 from scenarios import (
+    BURST_SCENARIOS,
+    COMPAT_LOAD_SCENARIOS,
+    COMPAT_SCENARIOS,
     LOAD_SCENARIOS,
     SCENARIOS,
     SERVER_SCENARIOS,
     SLOW_MODEL_LATENCY_MS,
+    STREAM_SCENARIOS,
     Context,
     Plan,
+    measure_client_alone,
     measure_demo_startup,
     measure_direct_ttft,
     measure_imports,
-    measure_litellm,
     measure_server,
     start_fake_model,
 )
@@ -45,6 +49,10 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent.parent
 RESULTS_DIR = BENCH_DIR / "results"
 
+_COMPAT_LOAD = (
+    " (and through the lean openai_compat client in the rows marked so, each gateway beside "
+    "its own model client alone)"
+)
 FULL = {"repeat": 3, "duration": 10.0, "warmup": 2.0}
 QUICK = {"repeat": 1, "duration": 3.0, "warmup": 1.0}
 
@@ -84,8 +92,14 @@ def _repeat(ctx: Context, index: int) -> dict[str, Any]:
         samples["bare"] = measure_server(ctx, "bare", index)
     if plan.wants(*LOAD_SCENARIOS):
         _progress("litellm alone reference")
-        samples["litellm"] = measure_litellm(ctx, index)
-    if plan.wants("stream-ttft"):
+        samples["litellm"] = measure_client_alone(ctx, "litellm", index)
+    if plan.wants(*COMPAT_SCENARIOS):
+        _progress("gateway with the lean openai_compat client: load runs")
+        samples["gateway_compat"] = measure_server(ctx, "gateway-compat", index)
+    if plan.wants(*COMPAT_LOAD_SCENARIOS):
+        _progress("openai_compat alone reference")
+        samples["openai_compat"] = measure_client_alone(ctx, "openai_compat", index)
+    if plan.wants(*STREAM_SCENARIOS):
         _progress("fake model streamed directly")
         samples["direct"] = measure_direct_ttft(ctx, index)
     if plan.wants("startup"):
@@ -98,7 +112,7 @@ def _repeat(ctx: Context, index: int) -> dict[str, Any]:
 
 
 def _persistence(repeats: list[dict[str, Any]]) -> str:
-    used = {r["gateway"]["persistence"] for r in repeats if r.get("gateway")}
+    used = {r[g]["persistence"] for r in repeats for g in ("gateway", "gateway_compat") if r.get(g)}
     return "; ".join(sorted(used)) if used else "not used (no gateway scenario ran)"
 
 
@@ -119,7 +133,7 @@ def run(args: argparse.Namespace, work: Path) -> tuple[str, dict[str, Any]]:
         "fake-model", 0, python=sys.executable, log_dir=work, core=cores.model
     )
     slow = fast
-    if plan.wants("burst-500"):
+    if plan.wants(*BURST_SCENARIOS):
         _, slow = start_fake_model(
             "fake-model-slow",
             SLOW_MODEL_LATENCY_MS,
@@ -148,7 +162,8 @@ def run(args: argparse.Namespace, work: Path) -> tuple[str, dict[str, Any]]:
             f"{'wrk (plain JSON runs) + ' if plan.loadgen == 'wrk' else ''}aiohttp closed loop "
             f"in its own process, 16 clients (1 for invoke-1 and streaming), {plan.duration:g} s "
             f"per run after warm-up; fake OpenAI model on 127.0.0.1 (0 ms; "
-            f"{SLOW_MODEL_LATENCY_MS} ms for the burst) through litellm; API-key auth on"
+            f"{SLOW_MODEL_LATENCY_MS} ms for the burst) through litellm"
+            f"{_COMPAT_LOAD if plan.wants(*COMPAT_SCENARIOS) else ''}; API-key auth on"
         ),
         "repeat": repeat,
         "scenarios": sorted(plan.scenarios),

@@ -1,12 +1,17 @@
 """One repeat of the benchmark: which processes run, which load each one gets, what is read.
 
-The process under test (the gateway, the bare Starlette reference, litellm alone, an import,
-the demo's startup) runs on the server core; the fake models and the load generator on the
-others (see processes.Cores). Every load run is a separate loadgen.py (or wrk) process.
+The process under test (the gateway, the bare Starlette reference, a model client alone, an
+import, the demo's startup) runs on the server core; the fake models and the load generator on
+the others (see processes.Cores). Every load run is a separate loadgen.py (or wrk) process.
+
+The gateway is measured twice: on litellm (``openai/fake-model``, the headline) and on the lean
+OpenAI-compatible client (``openai_compat/fake-model``, the scenarios ending in
+``-openai-compat``), each beside its model client alone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -16,6 +21,7 @@ from typing import Any
 from processes import Cores, ManagedProcess, ProcessFailedError, free_port, spawn
 from workspace import (
     API_KEY,
+    COMPAT_MODEL,
     FAST_AGENT,
     MODEL,
     MODEL_KEY,
@@ -25,6 +31,8 @@ from workspace import (
 )
 from wrk_runner import parse_wrk, wrk_command
 
+COMPAT_SUFFIX = "-openai-compat"
+_PER_CLIENT = ("invoke-16", "cpu-per-invoke", "invoke-1", "burst-500", "stream-ttft")
 SCENARIOS = (
     "invoke-16",
     "cpu-per-invoke",
@@ -34,9 +42,14 @@ SCENARIOS = (
     "import",
     "idle-rss",
     "stream-ttft",
+    *(name + COMPAT_SUFFIX for name in _PER_CLIENT),
 )
 LOAD_SCENARIOS = frozenset({"invoke-16", "cpu-per-invoke", "invoke-1", "burst-500"})
 SERVER_SCENARIOS = LOAD_SCENARIOS | {"idle-rss", "stream-ttft"}
+COMPAT_LOAD_SCENARIOS = frozenset(name + COMPAT_SUFFIX for name in LOAD_SCENARIOS)
+COMPAT_SCENARIOS = COMPAT_LOAD_SCENARIOS | {"stream-ttft" + COMPAT_SUFFIX}
+STREAM_SCENARIOS = frozenset({"stream-ttft", "stream-ttft" + COMPAT_SUFFIX})
+BURST_SCENARIOS = frozenset({"burst-500", "burst-500" + COMPAT_SUFFIX})
 
 CONCURRENT_CLIENTS = 16
 BURST = 500
@@ -46,6 +59,44 @@ READY_TIMEOUT = 90.0
 IDLE_SETTLE_SECONDS = 1.0  # let startup's garbage go before reading RSS
 INVOKE_BODY = {"message": "hello"}
 IMPORT_TRIES = 3
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Which scenarios each load run serves, for one server or model client."""
+
+    invoke_16: tuple[str, ...]
+    invoke_1: tuple[str, ...]
+    burst: tuple[str, ...]
+    stream: tuple[str, ...] = ()
+
+
+_LITELLM_RUNS = Runs(("invoke-16", "cpu-per-invoke"), ("invoke-1",), ("burst-500",))
+_COMPAT_RUNS = Runs(
+    ("invoke-16" + COMPAT_SUFFIX, "cpu-per-invoke" + COMPAT_SUFFIX),
+    ("invoke-1" + COMPAT_SUFFIX,),
+    ("burst-500" + COMPAT_SUFFIX,),
+)
+# By server kind: the gateway on litellm, the gateway on the lean client, bare Starlette.
+SERVER_RUNS = {
+    "gateway": dataclasses.replace(_LITELLM_RUNS, stream=("stream-ttft",)),
+    "gateway-compat": dataclasses.replace(_COMPAT_RUNS, stream=("stream-ttft" + COMPAT_SUFFIX,)),
+    "bare": _LITELLM_RUNS,
+}
+
+
+@dataclass(frozen=True)
+class ClientReference:
+    """A model client measured alone: its script under references/ and its runs."""
+
+    script: str
+    runs: Runs
+
+
+CLIENT_REFERENCES = {
+    "litellm": ClientReference("litellm_alone.py", _LITELLM_RUNS),
+    "openai_compat": ClientReference("openai_compat_alone.py", _COMPAT_RUNS),
+}
 
 
 @dataclass(frozen=True)
@@ -174,12 +225,13 @@ def wrk_load(
 # ------------------------------------------------------------------ the servers under test
 
 
-def _start_gateway(ctx: Context, index: int) -> tuple[ManagedProcess, float, str]:
+def _start_gateway(ctx: Context, name: str, model: str) -> tuple[ManagedProcess, float, str]:
     """The gateway on the bench workspace with SQLite on disk, else the gateway's default.
 
-    Returns (process, seconds to healthy, which persistence it ran with).
+    ``model`` is the workspace's default model. Returns (process, seconds to healthy, which
+    persistence it ran with).
     """
-    folder = ctx.work / f"gateway-{index}"
+    folder = ctx.work / name
     database = folder / "bench.db"
     attempts: list[Path | None] = [database, None]
     last_error: ProcessFailedError | None = None
@@ -189,11 +241,12 @@ def _start_gateway(ctx: Context, index: int) -> tuple[ManagedProcess, float, str
             fast_api_base=ctx.fast_model,
             slow_api_base=ctx.slow_model,
             sqlite=sqlite,
+            model=model,
         )
         port = free_port()
         argv = [ctx.python, str(ctx.bench_dir / "gateway_app.py"), "--workspace", str(workspace)]
         process = spawn(
-            f"gateway-{index}" + ("" if sqlite else "-default"),
+            name + ("" if sqlite else "-default"),
             [*argv, "--port", str(port)],
             log_dir=ctx.work,
             core=ctx.cores.server,
@@ -237,10 +290,12 @@ def _start_bare(ctx: Context, index: int) -> tuple[ManagedProcess, float]:
 
 
 def measure_server(ctx: Context, kind: str, index: int) -> dict[str, Any]:
-    """Start the gateway or the bare Starlette reference, read idle RSS, put each load on it."""
+    """Start one server of SERVER_RUNS' kinds, read idle RSS, put each wanted load on it."""
     persistence = None
     if kind == "gateway":
-        server, ready, persistence = _start_gateway(ctx, index)
+        server, ready, persistence = _start_gateway(ctx, f"gateway-{index}", MODEL)
+    elif kind == "gateway-compat":
+        server, ready, persistence = _start_gateway(ctx, f"gateway-compat-{index}", COMPAT_MODEL)
     else:
         server, ready = _start_bare(ctx, index)
     try:
@@ -258,16 +313,16 @@ def measure_server(ctx: Context, kind: str, index: int) -> dict[str, Any]:
 
 def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -> dict[str, Any]:
     plan = ctx.plan
+    runs = SERVER_RUNS[kind]
     samples: dict[str, Any] = {}
     headers = {"Authorization": f"Bearer {API_KEY}"}
     base = server.base_url
     fast = f"{base}/v1/agents/{FAST_AGENT}/invoke"
-    gateway_stream = kind == "gateway" and plan.wants("stream-ttft")
-    if not (plan.wants(*LOAD_SCENARIOS) or gateway_stream):
+    if not plan.wants(*runs.invoke_16, *runs.invoke_1, *runs.burst, *runs.stream):
         return samples
     prefix = f"{kind}-{index}"
     common = {"headers": headers, "body": INVOKE_BODY}
-    # The first call imports litellm and opens the model connections: never measured.
+    # The first call imports the model client and opens the model connections: never measured.
     load(
         ctx,
         f"{prefix}-warmup",
@@ -278,8 +333,8 @@ def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -
     )
     short_warmup = min(plan.warmup, 1.0)  # each run opens its own connections first
     for scenario_names, key, clients in (
-        (("invoke-16", "cpu-per-invoke"), "invoke_16", CONCURRENT_CLIENTS),
-        (("invoke-1",), "invoke_1", 1),
+        (runs.invoke_16, "invoke_16", CONCURRENT_CLIENTS),
+        (runs.invoke_1, "invoke_1", 1),
     ):
         if not plan.wants(*scenario_names):
             continue
@@ -298,7 +353,7 @@ def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -
                 cpu_pid=server.pid,
                 **common,
             )
-    if gateway_stream:
+    if plan.wants(*runs.stream):
         samples["stream"] = load(
             ctx,
             f"{prefix}-stream",
@@ -310,7 +365,7 @@ def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -
             first_token="event:delta",
             **common,
         )
-    if plan.wants("burst-500"):
+    if plan.wants(*runs.burst):
         samples["burst"] = load(
             ctx,
             f"{prefix}-burst",
@@ -325,15 +380,17 @@ def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -
 # ------------------------------------------------------------------ references without a server
 
 
-def measure_litellm(ctx: Context, index: int) -> dict[str, Any]:
-    """litellm alone at the same concurrencies against the same fake models."""
+def measure_client_alone(ctx: Context, name: str, index: int) -> dict[str, Any]:
+    """A model client of CLIENT_REFERENCES alone, at the gateway runs' concurrencies, against
+    the same fake models."""
     plan = ctx.plan
-    script = [ctx.python, str(ctx.bench_dir / "references" / "litellm_alone.py")]
+    reference = CLIENT_REFERENCES[name]
+    script = [ctx.python, str(ctx.bench_dir / "references" / reference.script)]
     samples: dict[str, Any] = {}
     runs = [
-        (("invoke-16", "cpu-per-invoke"), "c16", CONCURRENT_CLIENTS, ctx.fast_model, None),
-        (("invoke-1",), "c1", 1, ctx.fast_model, None),
-        (("burst-500",), "burst", BURST, ctx.slow_model, BURST),
+        (reference.runs.invoke_16, "c16", CONCURRENT_CLIENTS, ctx.fast_model, None),
+        (reference.runs.invoke_1, "c1", 1, ctx.fast_model, None),
+        (reference.runs.burst, "burst", BURST, ctx.slow_model, BURST),
     ]
     for scenario_names, key, clients, api_base, requests in runs:
         if not plan.wants(*scenario_names):
@@ -342,9 +399,7 @@ def measure_litellm(ctx: Context, index: int) -> dict[str, Any]:
         argv += ["--concurrency", str(clients), "--warmup", str(plan.warmup)]
         argv += ["--timeout", str(REQUEST_TIMEOUT)]
         argv += ["--requests", str(requests)] if requests else ["--duration", str(plan.duration)]
-        samples[key] = _run_json(
-            ctx, f"litellm-{index}-{key}", argv, ctx.cores.server, _budget(ctx)
-        )
+        samples[key] = _run_json(ctx, f"{name}-{index}-{key}", argv, ctx.cores.server, _budget(ctx))
     return samples
 
 

@@ -1,4 +1,9 @@
-"""The benchmark's workspace: one fast agent, one on the slow model, API keys, SQLite on disk."""
+"""The benchmark's workspace: one fast agent, one on the slow model, API keys, SQLite on disk.
+
+Both agents use the workspace's default model: litellm's ``openai/fake-model`` for the headline
+figures, or the lean client's ``openai_compat/fake-model`` (the same fake model, the same name on
+the wire) for the ``-openai-compat`` scenarios.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,25 @@ import yaml
 API_KEY = "bench-key"
 MODEL_KEY = "bench-model-key"  # the fake model accepts any key; litellm insists on one
 MODEL = "openai/fake-model"
+COMPAT_MODEL = "openai_compat/fake-model"
 FAST_AGENT = "echo"
 SLOW_AGENT = "slow"
 SYSTEM_PROMPT = "You are a benchmark agent. Answer briefly."
 
 
 def write_workspace(
-    root: Path, *, fast_api_base: str, slow_api_base: str, sqlite: Path | None
+    root: Path,
+    *,
+    fast_api_base: str,
+    slow_api_base: str,
+    sqlite: Path | None,
+    model: str = MODEL,
 ) -> Path:
     """Write the workspace under ``root``; ``sqlite=None`` leaves persistence to the default."""
     config: dict[str, object] = {
         "server": {"host": "127.0.0.1", "log_level": "warning"},
         "model": {
-            "default": MODEL,
+            "default": model,
             "api_base": fast_api_base,
             "api_key": MODEL_KEY,
             "timeout_seconds": 30,
