@@ -1,4 +1,4 @@
-"""The invoke routes skip FastAPI's request handling (DirectRoute); they must answer exactly as
+"""The invoke and chat routes skip FastAPI's request handling (DirectRoute); they must answer exactly as
 FastAPI itself would for the same endpoint: same status, same error body, for every bad request.
 
 The reference is a bare FastAPI app serving the very endpoints that document those routes,
@@ -19,8 +19,8 @@ from agent_gateway import Gateway
 from agent_gateway.api.deps import get_principal
 from agent_gateway.api.direct import DirectRoute
 from agent_gateway.api.errors import install_error_handlers
-from agent_gateway.api.routes import agents
 from agent_gateway.api.routes.agents import INVOKE_PATH
+from agent_gateway.api.routes.chat import CHAT_PATH
 
 from .conftest import ALICE
 
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.integration
 JSON = {"Content-Type": "application/json"}
 TYPED = "/v1/agents/triage/invoke"
 GENERIC = "/v1/agents/assistant/invoke"
+CHAT = "/v1/agents/assistant/chat"
 
 
 @pytest.fixture
@@ -37,10 +38,8 @@ async def reference(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
     install_error_handlers(app)
     app.state.services = gateway.state.services
-    # The typed routes are top-level; the generic one is in the agents router.
-    routes = [*gateway.router.routes, *agents.router.routes]
-    direct = [r for r in routes if isinstance(r, DirectRoute)]
-    assert {r.path for r in direct} >= {INVOKE_PATH, TYPED}
+    direct = [r for r in gateway.router.routes if isinstance(r, DirectRoute)]
+    assert {r.path for r in direct} >= {INVOKE_PATH, TYPED, CHAT_PATH}
     for route in direct:  # typed routes first, as in the gateway
         app.router.routes.append(
             APIRoute(
@@ -98,6 +97,24 @@ BAD_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ("typed: enum", TYPED, {"json": {"message": "hi", "input": {"tier": "gold"}}}),
     ("typed: minimum", TYPED, {"json": {"message": "hi", "input": {"tier": "pro", "seats": 0}}}),
     ("typed: malformed", TYPED, {"content": b"{", "headers": JSON}),
+    ("chat: no body", CHAT, {"headers": JSON}),
+    ("chat: misspelt field", CHAT, {"json": {"mesage": "hi"}}),
+    ("chat: session id not a string", CHAT, {"json": {"message": "hi", "session_id": 7}}),
+    ("chat: stream not a boolean", CHAT, {"json": {"message": "hi", "stream": "maybe"}}),
+    ("chat: malformed", CHAT, {"content": b'{"message"', "headers": JSON}),
+    (
+        "chat: text/plain",
+        CHAT,
+        {"content": b'{"message": "hi"}', "headers": {"Content-Type": "text/plain"}},
+    ),
+    ("chat: no credentials", CHAT, {"json": {"message": "hi"}, "headers": {"Authorization": ""}}),
+    ("chat: unknown agent", "/v1/agents/nobody/chat", {"json": {"message": "hi"}}),
+    ("chat: unknown session", CHAT, {"json": {"message": "hi", "session_id": "sess_000000000000"}}),
+    (
+        "chat: streamed, unknown agent",
+        "/v1/agents/nobody/chat",
+        {"json": {"message": "hi", "stream": True}},
+    ),
 ]
 
 

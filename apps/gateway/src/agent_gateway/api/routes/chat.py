@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 
 from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
+from agent_gateway.api.direct import DirectRoute, authenticate, json_body, raise_if_invalid
 from agent_gateway.api.errors import ErrorBody, domain_error_response
-from agent_gateway.api.invocation import failure_response, id_header
+from agent_gateway.api.invocation import failure_response, id_header, json_model_response
 from agent_gateway.api.schemas import ChatRequest, ChatResponse
 from agent_gateway.api.sse import EVENT_STREAM, chat_stream_response, wants_event_stream
+from agent_gateway.services import GatewayServices
+from agent_gateway_core.domain.auth import Principal
 from agent_gateway_core.domain.ids import new_execution_id
 from agent_gateway_core.engine.request import StreamStarted
 from agent_gateway_core.errors import AgentGatewayError
@@ -19,24 +23,9 @@ router = protected_router(tags=["Chat"])
 SESSION_ID_HEADER = "X-Session-Id"
 
 
-@router.post(
-    "/v1/agents/{agent_id}/chat",
-    summary="Chat with an agent",
-    description=(
-        "One turn of a chat session; omit `session_id` to start one. Answers JSON, or "
-        "Server-Sent Events with `Accept: text/event-stream` or `stream: true`: `session` "
-        "(first), `delta`, `tool_call`, `tool_result`, then `done` or `error`. "
-        "`X-Execution-Id` names the turn's execution on every answer."
-    ),
-    response_model=ChatResponse,
-    responses={
-        200: {"content": {EVENT_STREAM: {"schema": {"type": "string"}}}},
-        403: {"model": ErrorBody, "description": "The agent is disabled."},
-        404: {"model": ErrorBody, "description": "Unknown agent, or not the caller's session."},
-        502: {"model": ErrorBody, "description": "The model failed."},
-        504: {"model": ErrorBody, "description": "The turn timed out."},
-    },
-)
+CHAT_PATH = "/v1/agents/{agent_id}/chat"
+
+
 async def chat(
     agent_id: str,
     body: ChatRequest,
@@ -44,6 +33,28 @@ async def chat(
     principal: CurrentPrincipal,
     request: Request,
 ) -> Response:
+    """Documents the chat route; requests are served by :func:`serve_chat`."""
+    return await answer_chat(services, principal, request, agent_id, body)
+
+
+async def serve_chat(request: Request) -> Response:
+    """``chat`` without FastAPI's per-request machinery (see :mod:`agent_gateway.api.direct`)."""
+    services, principal = await authenticate(request)
+    errors: list[dict[str, Any]] = []
+    body = await json_body(request, ChatRequest, errors)
+    raise_if_invalid(errors)
+    assert body is not None
+    return await answer_chat(services, principal, request, request.path_params["agent_id"], body)
+
+
+async def answer_chat(
+    services: GatewayServices,
+    principal: Principal,
+    request: Request,
+    agent_id: str,
+    body: ChatRequest,
+) -> Response:
+    """One turn: JSON, or a stream of Server-Sent Events."""
     execution_id = new_execution_id()
     headers = id_header(execution_id)
     arguments = (agent_id, body.message, body.session_id, body.input, body.execution_options())
@@ -67,4 +78,31 @@ async def chat(
     if not result.succeeded:
         return failure_response(result, headers)
     answer = ChatResponse.from_result(session_id, agent_id, result)
-    return JSONResponse(answer.model_dump(mode="json"), headers=headers)
+    return json_model_response(answer, headers=headers)
+
+
+router.routes.append(
+    DirectRoute(
+        CHAT_PATH,
+        chat,
+        serve=serve_chat,
+        methods=["POST"],
+        summary="Chat with an agent",
+        description=(
+            "One turn of a chat session; omit `session_id` to start one. Answers JSON, or "
+            "Server-Sent Events with `Accept: text/event-stream` or `stream: true`: `session` "
+            "(first), `delta`, `tool_call`, `tool_result`, then `done` or `error`. "
+            "`X-Execution-Id` names the turn's execution on every answer."
+        ),
+        response_model=ChatResponse,
+        responses={
+            200: {"content": {EVENT_STREAM: {"schema": {"type": "string"}}}},
+            403: {"model": ErrorBody, "description": "The agent is disabled."},
+            404: {"model": ErrorBody, "description": "Unknown agent, or not the caller's session."},
+            502: {"model": ErrorBody, "description": "The model failed."},
+            504: {"model": ErrorBody, "description": "The turn timed out."},
+        },
+        tags=["Chat"],
+        dependencies=router.dependencies,
+    )
+)
