@@ -21,6 +21,8 @@ from agent_gateway_testing.fake_openai import wire
 Responder = Callable[[dict[str, Any]], ScriptedReply]
 
 _JSON = "application/json"
+# Connections waiting to be accepted; the kernel caps it at net.core.somaxconn.
+ACCEPT_BACKLOG = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +108,11 @@ class FakeOpenAIServer:
             handler_cancellation=True,
         )
         await runner.setup()
-        # Binding the socket ourselves tells us the port that port 0 picked.
-        sock = socket.create_server((self.host, self._requested_port))
-        await web.SockSite(runner, sock).start()
+        # Binding the socket ourselves tells us the port that port 0 picked. The backlog is
+        # the kernel's cap, not Python's 128: with a burst of hundreds of new connections, a
+        # full accept queue drops SYNs, and each dropped one costs its client a 1 s retransmit.
+        sock = socket.create_server((self.host, self._requested_port), backlog=ACCEPT_BACKLOG)
+        await web.SockSite(runner, sock, backlog=ACCEPT_BACKLOG).start()
         self._runner = runner
         self._port = sock.getsockname()[1]
 
