@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -224,3 +225,69 @@ async def test_starting_on_an_up_to_date_sqlite_file_does_not_load_alembic(
         subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def sqlite_schema(path: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Every table and index of a SQLite file as SQLite records it (its DDL), and its revision."""
+    raw = sqlite3.connect(path)
+    try:
+        objects = raw.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+        (version_table,) = [name for _, name, _, _ in objects if name.endswith("alembic_version")]
+        revisions = raw.execute(f'SELECT version_num FROM "{version_table}"').fetchall()
+    finally:
+        raw.close()
+    return objects, revisions
+
+
+@pytest.mark.parametrize("table_prefix", ["", "agw_"])
+async def test_a_new_sqlite_database_is_created_exactly_as_migrating_it_would(
+    tmp_path: Path, table_prefix: str
+) -> None:
+    async with SqlAlchemyPersistence(
+        f"sqlite+aiosqlite:///{tmp_path}/created.db", table_prefix=table_prefix
+    ) as backend:
+        await backend.ping()
+    await upgrade(f"sqlite+aiosqlite:///{tmp_path}/migrated.db", None, table_prefix)
+
+    created = sqlite_schema(tmp_path / "created.db")
+    assert created == sqlite_schema(tmp_path / "migrated.db")
+    assert created[1] == [(REVISIONS[-1],)]
+    assert len(created[0]) > 10  # tables and indexes, not an empty file
+
+
+async def test_processes_creating_one_new_sqlite_file_at_once_create_it_once(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/race.db"
+    # Each backend has its connection on a thread of its own, as two processes would.
+    backends = [SqlAlchemyPersistence(url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(backend.initialize() for backend in backends))
+    finally:
+        for backend in backends:
+            await backend.aclose()
+    assert await current(url) == REVISIONS[-1]
+    assert sqlite_schema(tmp_path / "race.db")[1] == [(REVISIONS[-1],)]
+
+
+async def test_starting_on_a_new_sqlite_file_loads_neither_alembic_nor_the_orm(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/new.db"
+    code = (
+        "import asyncio, sys\n"
+        "from agent_gateway_sqlalchemy import SqlAlchemyPersistence\n"
+        "async def main():\n"
+        f"    async with SqlAlchemyPersistence({url!r}, migrate='check') as backend:\n"
+        "        await backend.ping()\n"
+        "asyncio.run(main())\n"
+        "heavy = ('alembic', 'sqlalchemy.orm', 'sqlalchemy.dialects.postgresql')\n"
+        "print([name for name in heavy if name in sys.modules])\n"
+    )
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert await current(url) == REVISIONS[-1]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import importlib.util
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from pydantic_settings import SettingsError
 from agent_gateway.auth.api_keys import ApiKeyAuthProvider
 from agent_gateway.auth.callable_provider import CallableAuthProvider
 from agent_gateway.composition.container import GatewayContainer
-from agent_gateway.composition.extras import import_adapter
+from agent_gateway.composition.extras import import_adapter, is_installed
 from agent_gateway.composition.llm import (
     LOCAL_PREFIX,
     OPENAI_COMPAT_PREFIX,
@@ -27,8 +25,11 @@ from agent_gateway.composition.llm import (
     RoutingLLMClient,
 )
 from agent_gateway.composition.local_model import LocalModelHandle
-from agent_gateway.composition.persistence import REQUIRED_MODULES as PERSISTENCE_MODULES
-from agent_gateway.composition.persistence import effective_persistence
+from agent_gateway.composition.persistence import (
+    SQL_BACKENDS,
+    effective_persistence,
+    import_sql_adapter,
+)
 from agent_gateway.heap import freeze_long_lived
 from agent_gateway.options import FluentOptions
 from agent_gateway.services import GatewayServices
@@ -135,6 +136,11 @@ def check_available_features(fluent: FluentOptions, settings: GatewaySettings) -
     ``pip install`` line; a feature this release does not have raises ConfigError. Nothing that
     was configured is silently ignored.
     """
+    custom_persistence = FluentOptions.is_set(fluent.persistence) and fluent.persistence is not None
+    if not custom_persistence:
+        backend = effective_persistence(fluent, settings).backend
+        if backend in SQL_BACKENDS:
+            import_sql_adapter(backend)
     for module, feature, extra in _required_adapters(fluent, settings):
         import_adapter(module, feature=feature, extra=extra)
     if fluent.file_memory:
@@ -154,10 +160,6 @@ def _required_adapters(
     fluent: FluentOptions, settings: GatewaySettings
 ) -> list[tuple[str, str, str]]:
     required: list[tuple[str, str, str]] = []
-    custom_persistence = FluentOptions.is_set(fluent.persistence) and fluent.persistence is not None
-    if not custom_persistence:
-        backend = effective_persistence(fluent, settings).backend
-        required.extend(PERSISTENCE_MODULES.get(backend, []))
     if not FluentOptions.is_set(fluent.queue):
         queue = fluent.queue_settings or settings.queue.model_dump()
         if queue["backend"] in _QUEUE_ADAPTERS:
@@ -202,20 +204,13 @@ def build_llm(
         routes[LOCAL_PREFIX] = LocalModelClient(LiteLLMClient(), local.endpoint)
     # Routed whenever the adapter is installed, so an agent added by a reload can use it too;
     # api_base and api_key come with each request (the agent's or gateway.yaml's model).
-    if _installed("agent_gateway_openai_compat"):
+    if is_installed("agent_gateway_openai_compat"):
         routes[OPENAI_COMPAT_PREFIX] = LazyLLMClient(_openai_compat_client)
     elif any(m.startswith(OPENAI_COMPAT_PREFIX) for m in _workspace_models(workspace)):
         raise MissingExtraError(f"{OPENAI_COMPAT_PREFIX}... models", "openai-compat")
     return RoutingLLMClient(
         default, routes, on_first_response=freeze_long_lived if freeze_heap else None
     )
-
-
-def _installed(module: str) -> bool:
-    """Whether ``module`` can be imported, without importing it."""
-    if module in sys.modules:
-        return sys.modules[module] is not None  # None: import blocked (tests do this)
-    return importlib.util.find_spec(module) is not None
 
 
 def _openai_compat_client() -> LLMClient:

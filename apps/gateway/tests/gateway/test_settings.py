@@ -130,3 +130,16 @@ async def test_an_unknown_section_of_gateway_yaml_stops_startup(
 ) -> None:
     with pytest.raises(WorkspaceError, match="unknown section 'sever'; did you mean 'server'"):
         await Gateway(workspace=write_workspace(yaml="sever:\n  port: 1\n")).startup()
+
+
+async def test_an_unknown_key_in_an_env_override_names_the_variable(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENT_GATEWAY_SERVER__PROT", "1")
+    with pytest.raises(WorkspaceError) as caught:
+        await Gateway(workspace=write_workspace(), auth=False).startup()
+    [problem] = caught.value.problems
+    assert (problem.path, problem.field) == (
+        "environment variable AGENT_GATEWAY_SERVER__PROT",
+        "server.prot",
+    )

@@ -2,44 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from sqlalchemy import ForeignKeyConstraint, Index, Integer, PrimaryKeyConstraint, Text
+from sqlalchemy.schema import SchemaItem
 
-from sqlalchemy import ForeignKey, Index, PrimaryKeyConstraint, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
-
-from agent_gateway_sqlalchemy.models.columns import Id, Label, Row, json_document
+from agent_gateway_sqlalchemy.models.columns import (
+    Id,
+    JsonDocument,
+    Label,
+    Row,
+    UtcDateTime,
+    column,
+)
 
 
 class ExecutionRow(Row):
     base_name = "executions"
 
-    id: Mapped[str] = mapped_column(Id, primary_key=True)
-    agent_id: Mapped[str] = mapped_column(Id)
-    status: Mapped[str] = mapped_column(Label)
-    kind: Mapped[str] = mapped_column(Label)
-    message: Mapped[str] = mapped_column(Text)
-    input: Mapped[dict[str, Any]]
-    user_id: Mapped[str | None] = mapped_column(Id)
-    session_id: Mapped[str | None] = mapped_column(Id)
-    parent_execution_id: Mapped[str | None] = mapped_column(Id)
-    root_execution_id: Mapped[str | None] = mapped_column(Id)
-    schedule_id: Mapped[str | None] = mapped_column(Id)
-    idempotency_key: Mapped[str | None] = mapped_column(Id)
-    created_at: Mapped[datetime]
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
-    result: Mapped[Any] = mapped_column(json_document(), nullable=True)
-    raw_text: Mapped[str | None] = mapped_column(Text)
-    stop_reason: Mapped[str | None] = mapped_column(Label)
-    error: Mapped[str | None] = mapped_column(Text)
-    usage: Mapped[dict[str, Any]]
+    id = column(Id, primary_key=True)
+    agent_id = column(Id)
+    status = column(Label)
+    kind = column(Label)
+    message = column(Text())
+    input = column(JsonDocument())
+    user_id = column(Id, nullable=True)
+    session_id = column(Id, nullable=True)
+    parent_execution_id = column(Id, nullable=True)
+    root_execution_id = column(Id, nullable=True)
+    schedule_id = column(Id, nullable=True)
+    idempotency_key = column(Id, nullable=True)
+    created_at = column(UtcDateTime())
+    started_at = column(UtcDateTime(), nullable=True)
+    finished_at = column(UtcDateTime(), nullable=True)
+    result = column(JsonDocument(), nullable=True)
+    raw_text = column(Text(), nullable=True)
+    stop_reason = column(Label, nullable=True)
+    error = column(Text(), nullable=True)
+    usage = column(JsonDocument())
     # The seq of the newest event: appending reserves the next ones with one atomic UPDATE.
-    last_event_seq: Mapped[int]
+    last_event_seq = column(Integer())
 
-    @declared_attr.directive
     @classmethod
-    def __table_args__(cls) -> tuple[Any, ...]:
+    def constraints(cls, table_prefix: str) -> tuple[SchemaItem, ...]:
         # Every query filter, each paired with the newest-first order the listing uses.
         return (
             Index(None, "created_at"),
@@ -53,18 +56,16 @@ class ExecutionRow(Row):
 class ExecutionEventRow(Row):
     base_name = "execution_events"
 
-    seq: Mapped[int]
-    type: Mapped[str] = mapped_column(Label)
-    at: Mapped[datetime]
-    data: Mapped[dict[str, Any]]
+    seq = column(Integer())
+    type = column(Label)
+    at = column(UtcDateTime())
+    data = column(JsonDocument())
+    execution_id = column(Id)
 
-    @declared_attr
     @classmethod
-    def execution_id(cls) -> Mapped[str]:
-        parent = f"{cls.table_prefix}{ExecutionRow.base_name}.id"
-        return mapped_column(Id, ForeignKey(parent, ondelete="CASCADE"))
-
-    @declared_attr.directive
-    @classmethod
-    def __table_args__(cls) -> tuple[Any, ...]:
-        return (PrimaryKeyConstraint("execution_id", "seq"),)
+    def constraints(cls, table_prefix: str) -> tuple[SchemaItem, ...]:
+        parent = f"{table_prefix}{ExecutionRow.base_name}.id"
+        return (
+            ForeignKeyConstraint(["execution_id"], [parent], ondelete="CASCADE"),
+            PrimaryKeyConstraint("execution_id", "seq"),
+        )

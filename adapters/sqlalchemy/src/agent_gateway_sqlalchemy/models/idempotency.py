@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy import Index
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.schema import SchemaItem
 
-from agent_gateway_sqlalchemy.models.columns import Id, Row
+from agent_gateway_sqlalchemy.models.columns import Id, Row, UtcDateTime, column
 
 
 class IdempotencyRow(Row):
     base_name = "idempotency_records"
 
-    scope: Mapped[str] = mapped_column(Id, primary_key=True)
-    key: Mapped[str] = mapped_column(Id, primary_key=True)
-    execution_id: Mapped[str] = mapped_column(Id)
-    request_fingerprint: Mapped[str] = mapped_column(Id)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
+    scope = column(Id, primary_key=True)
+    key = column(Id, primary_key=True)
+    execution_id = column(Id)
+    request_fingerprint = column(Id)
+    created_at = column(UtcDateTime())
+    expires_at = column(UtcDateTime())
 
-    @declared_attr.directive
     @classmethod
-    def __table_args__(cls) -> tuple[Any, ...]:
+    def constraints(cls, table_prefix: str) -> tuple[SchemaItem, ...]:
         return (Index(None, "expires_at"),)

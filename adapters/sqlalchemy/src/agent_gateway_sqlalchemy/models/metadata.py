@@ -1,16 +1,14 @@
-"""``build_metadata``: the tables for one (table prefix, schema), as typed declarative classes."""
+"""``build_metadata``: the tables for one (table prefix, schema), as typed column namespaces."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
 
-from agent_gateway_sqlalchemy.models.columns import Row, UtcDateTime, json_document
+from agent_gateway_sqlalchemy.models.columns import Row
 from agent_gateway_sqlalchemy.models.conversations import ConversationRow, MessageRow
 from agent_gateway_sqlalchemy.models.executions import ExecutionEventRow, ExecutionRow
 from agent_gateway_sqlalchemy.models.idempotency import IdempotencyRow
@@ -31,7 +29,7 @@ R = TypeVar("R", bound=Row)
 
 @dataclass(frozen=True, slots=True)
 class Tables:
-    """The mapped classes of every table, bound to one ``metadata``."""
+    """The column namespace of every table, each bound to its ``Table`` in ``metadata``."""
 
     metadata: MetaData
     executions: type[ExecutionRow]
@@ -48,20 +46,16 @@ class Tables:
 @functools.cache
 def build_metadata(table_prefix: str = "", schema: str | None = None) -> Tables:
     """Tables named ``{table_prefix}{name}`` in ``schema``; one cached set per pair."""
+    metadata = MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
-    class Base(DeclarativeBase):
-        metadata = MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
-        type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: json_document()}
-
-    def concrete(columns: type[R]) -> type[R]:
-        namespace = {
-            "__tablename__": table_prefix + columns.base_name,
-            "table_prefix": table_prefix,
-        }
-        return cast(type[R], type(columns.__name__, (columns, Base), namespace))
+    def concrete(row: type[R]) -> type[R]:
+        table = row.table(metadata, table_prefix)
+        namespace: dict[str, object] = {name: table.c[name] for name, _ in row.templates()}
+        namespace["__table__"] = table
+        return cast(type[R], type(row.__name__, (row,), namespace))
 
     return Tables(
-        metadata=Base.metadata,
+        metadata=metadata,
         executions=concrete(ExecutionRow),
         execution_events=concrete(ExecutionEventRow),
         conversations=concrete(ConversationRow),

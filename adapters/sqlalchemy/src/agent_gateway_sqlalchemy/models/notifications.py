@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from sqlalchemy import Index, Integer, Text
+from sqlalchemy.schema import SchemaItem
 
-from sqlalchemy import Index, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
-
-from agent_gateway_sqlalchemy.models.columns import Id, Label, Row
+from agent_gateway_sqlalchemy.models.columns import Id, Label, Row, UtcDateTime, column
 
 
 class NotificationDeliveryRow(Row):
     base_name = "notification_deliveries"
 
-    id: Mapped[str] = mapped_column(Id, primary_key=True)
-    execution_id: Mapped[str] = mapped_column(Id)
-    agent_id: Mapped[str] = mapped_column(Id)
-    event_type: Mapped[str] = mapped_column(Label)
-    channel: Mapped[str] = mapped_column(Label)
-    target: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Label)
-    attempts: Mapped[int]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    delivered_at: Mapped[datetime | None]
+    id = column(Id, primary_key=True)
+    execution_id = column(Id)
+    agent_id = column(Id)
+    event_type = column(Label)
+    channel = column(Label)
+    target = column(Text())
+    status = column(Label)
+    attempts = column(Integer())
+    last_error = column(Text(), nullable=True)
+    created_at = column(UtcDateTime())
+    delivered_at = column(UtcDateTime(), nullable=True)
 
-    @declared_attr.directive
     @classmethod
-    def __table_args__(cls) -> tuple[Any, ...]:
+    def constraints(cls, table_prefix: str) -> tuple[SchemaItem, ...]:
         # Every query filter, each paired with the newest-first order the listing uses.
         return (
             Index(None, "created_at"),

@@ -1,38 +1,52 @@
-"""prepare_schema: check or upgrade a SQLite schema at startup, on the database's thread."""
+"""prepare_schema: create, check or upgrade a SQLite schema at startup, on the database's thread."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from agent_gateway_sqlalchemy.errors import SchemaOutOfDateError
-from agent_gateway_sqlalchemy.schema_version import sqlite_is_at_head
+from agent_gateway_sqlalchemy.schema_version import (
+    HEAD_REVISION,
+    sqlite_is_at_head,
+    version_table,
+    version_table_definition,
+)
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
+
+logger = logging.getLogger(__name__)
 
 
 async def prepare_schema(database: SqliteDatabase) -> None:
-    """Upgrade the schema (``migrate="upgrade"``, an in-memory or a never-migrated database),
-    or check it is at head: :class:`SchemaOutOfDateError` naming both revisions if not.
+    """Create the schema of a database that was never migrated (a new file, ``:memory:``),
+    upgrade an older one with ``migrate="upgrade"``, else check it is at head:
+    :class:`SchemaOutOfDateError` naming both revisions if not.
 
-    Alembic runs through a blocking SQLAlchemy engine over the database's own connection, on
-    its thread, so an in-memory database is migrated where the stores will find it.
+    A new database gets the tables straight from the models, then the head revision is
+    recorded, exactly as migrating it would leave it (a test compares the two schemas): the
+    first start of a gateway does not wait for alembic. Alembic runs only to upgrade an
+    existing database, through a blocking SQLAlchemy engine over the database's own
+    connection, on its thread.
     """
     settings = database.settings
     prefix = settings.table_prefix
 
     def prepare(raw: sqlite3.Connection) -> None:
-        if not settings.in_memory and sqlite_is_at_head(raw, prefix):
+        if sqlite_is_at_head(raw, prefix):
             return  # the usual start: up to date, and alembic never loaded
+        if _created_if_never_migrated(database, raw) or sqlite_is_at_head(raw, prefix):
+            return  # a new database, created here or by another process meanwhile
         from agent_gateway_sqlalchemy import migrations
 
         # Never disposed: disposing would close the connection, which the thread owns.
         engine = create_engine("sqlite+pysqlite://", creator=lambda: raw, poolclass=StaticPool)
         event.listen(engine, "begin", _begin_immediately)
         with engine.begin() as connection:
-            fresh = migrations.is_fresh_on(connection, None, prefix)
-            if settings.migrate == "upgrade" or settings.in_memory or fresh:
+            if settings.migrate == "upgrade":
                 migrations.upgrade_on(connection, None, prefix)
                 return
             revision = migrations.revision_on(connection, None, prefix)
@@ -42,6 +56,48 @@ async def prepare_schema(database: SqliteDatabase) -> None:
             raise SchemaOutOfDateError(database.name, revision, head, known=known)
 
     await database.run(prepare)
+
+
+def _created_if_never_migrated(database: SqliteDatabase, raw: sqlite3.Connection) -> bool:
+    """Create the head schema if migrations never ran here (no version table at all, not
+    merely an empty one, which is what downgrading to base leaves behind)."""
+    prefix = database.settings.table_prefix
+    # BEGIN IMMEDIATE: of two processes creating the same new file, the second waits for the
+    # first's commit, then finds the version table and creates nothing.
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        if _has_table(raw, version_table(prefix)):
+            raw.execute("COMMIT")
+            return False
+        for statement in _schema_statements(database):
+            raw.execute(statement)
+        raw.execute(
+            f'INSERT INTO "{version_table(prefix)}" (version_num) VALUES (?)', (HEAD_REVISION,)
+        )
+        raw.execute("COMMIT")
+    except BaseException:
+        raw.rollback()
+        raise
+    logger.info("created the schema of %s (revision %s)", database.name, HEAD_REVISION)
+    return True
+
+
+def _schema_statements(database: SqliteDatabase) -> list[str]:
+    """The DDL of the head schema: the version table, then each table and its indexes."""
+    dialect = database.dialect
+    tables = [version_table_definition(database.settings.table_prefix)]
+    tables += database.tables.metadata.sorted_tables
+    statements = []
+    for table in tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)))
+        for index in sorted(table.indexes, key=lambda index: str(index.name)):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)))
+    return statements
+
+
+def _has_table(raw: sqlite3.Connection, name: str) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return raw.execute(query, (name,)).fetchone() is not None
 
 
 def _begin_immediately(connection: Connection) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, func, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.sql.dml import Insert
 
 from agent_gateway_core.ports.persistence.paging import Page
+from agent_gateway_sqlalchemy.models.columns import Row as TableRow
+
+if TYPE_CHECKING:  # the async engine loads SQLAlchemy's ORM: not for the SQLite path
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 T = TypeVar("T")
 
@@ -19,7 +22,7 @@ _TOTAL = "total_matches"
 
 def upsert(
     dialect: str,
-    model: type[Any],
+    model: type[TableRow],
     keys: Sequence[str],
     *,
     update: Sequence[str] | None = None,
@@ -30,9 +33,17 @@ def upsert(
     ``where(table_columns, excluded)`` limits which conflicting rows are replaced. Values are
     bound at execution, so the statement is built, and compiled, once.
     """
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model)
-    columns = inspect(model).local_table.c
+    # Each dialect's package is imported only by the backend that runs on it.
+    statement: postgresql.Insert | sqlite.Insert
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement = postgresql.insert(model)
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(model)
+    columns = model.__table__.c
     names = update if update is not None else [c.name for c in columns if c.name not in keys]
     condition = where(columns, statement.excluded) if where is not None else None
     return statement.on_conflict_do_update(

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent_gateway.composition.extras import import_adapter
+from agent_gateway.composition.extras import import_adapter, require_installed
 from agent_gateway.options import FluentOptions
 from agent_gateway.settings import GatewaySettings, PersistenceSettings
 from agent_gateway_core.errors import ConfigError
@@ -22,16 +22,11 @@ from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
 
 SQL_ADAPTER = "agent_gateway_sqlalchemy"
 
-# (module, feature, extra) that must import for each SQL backend: the adapter and its driver.
-REQUIRED_MODULES: dict[str, list[tuple[str, str, str]]] = {
-    "sqlite": [
-        (SQL_ADAPTER, "SQLite persistence", "sqlite"),
-        ("aiosqlite", "SQLite persistence", "sqlite"),
-    ],
-    "postgres": [
-        (SQL_ADAPTER, "PostgreSQL persistence", "postgres"),
-        ("asyncpg", "PostgreSQL persistence", "postgres"),
-    ],
+# (adapter, driver, feature, extra) of each SQL backend: the adapter is imported when chosen;
+# the driver is loaded by the adapter when it first needs it, so only its presence is checked.
+SQL_BACKENDS: dict[str, tuple[str, str, str, str]] = {
+    "sqlite": (SQL_ADAPTER, "aiosqlite", "SQLite persistence", "sqlite"),
+    "postgres": (SQL_ADAPTER, "asyncpg", "PostgreSQL persistence", "postgres"),
 }
 
 
@@ -62,13 +57,12 @@ def sql_backend(config: Mapping[str, Any], secret_box: SecretBox) -> Persistence
 
 
 def import_sql_adapter(backend: str) -> ModuleType:
-    """The SQLAlchemy adapter, after checking the backend's driver imports as well (the adapter
-    imports it lazily, and a missing one must name the extra, not fail on first use)."""
-    adapter, _driver = (
-        import_adapter(module, feature=feature, extra=extra)
-        for module, feature, extra in REQUIRED_MODULES[backend]
-    )
-    return adapter
+    """The SQLAlchemy adapter, after checking the backend's driver is installed as well (the
+    adapter imports it lazily, and a missing one must name the extra, not fail on first use)."""
+    adapter, driver, feature, extra = SQL_BACKENDS[backend]
+    module = import_adapter(adapter, feature=feature, extra=extra)
+    require_installed(driver, feature=feature, extra=extra)
+    return module
 
 
 def adapter_settings(settings: PersistenceSettings) -> dict[str, Any]:
