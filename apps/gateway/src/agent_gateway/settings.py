@@ -41,7 +41,8 @@ class ServerSettings(BaseModel):
     workers: int = Field(default=1, ge=1)
     log_level: str = "info"
     # gc.freeze() the long-lived heap after startup and after the first model call, so full
-    # collections do not pause every request (see agent_gateway.heap).
+    # collections do not pause every request, and collect the young generation every 10,000
+    # allocations instead of 700 (see agent_gateway.heap).
     freeze_heap: bool = True
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from agent_gateway import Gateway
 from agent_gateway.gateway import OPENAPI_TAGS
+from agent_gateway.heap import YOUNG_GENERATION_THRESHOLD
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.errors import (
     AgentNotFoundError,
@@ -412,7 +413,7 @@ def test_a_hook_for_an_unknown_event_is_rejected() -> None:
         Gateway().on("agent.invoked")(hook)
 
 
-def test_the_long_lived_heap_is_frozen_after_startup(
+def test_the_long_lived_heap_is_frozen_after_startup_and_young_collections_spaced_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import asyncio
@@ -422,12 +423,16 @@ def test_the_long_lived_heap_is_frozen_after_startup(
     (tmp_path / "agents" / "a").mkdir(parents=True)
     (tmp_path / "agents" / "a" / "AGENT.md").write_text("---\nmodel: openai/x\n---\nHi\n")
 
-    async def start_and_count() -> int:
+    async def start_and_count() -> tuple[int, int]:
         async with Gateway(workspace=tmp_path, auth=False):
-            return gc.get_freeze_count()
+            return gc.get_freeze_count(), gc.get_threshold()[0]
 
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     try:
-        assert asyncio.run(start_and_count()) > 0
+        frozen, young_threshold = asyncio.run(start_and_count())
+        assert frozen > 0
+        assert young_threshold == YOUNG_GENERATION_THRESHOLD  # young collections spaced out
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
