@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -21,6 +22,7 @@ from agent_gateway_sqlalchemy.sqlite.thread import ConnectionThread
 T = TypeVar("T")
 
 THREAD_NAME = "agent-gateway-sqlite"
+_BUSY_RETRY_SECONDS = 0.005
 
 
 class SqliteDatabase:
@@ -88,10 +90,28 @@ class SqliteDatabase:
             cached_statements=256,
             uri=self._uri,
         )
+        deadline = time.monotonic() + self.settings.statement_timeout_seconds
         try:
             for pragma in sqlite_pragmas(self.settings):
-                connection.execute(pragma)
+                _execute_when_unlocked(connection, pragma, deadline)
         except BaseException:
             connection.close()
             raise
         return connection
+
+
+def _execute_when_unlocked(connection: sqlite3.Connection, sql: str, deadline: float) -> None:
+    """``sql``, tried again while the database is busy, until ``deadline``.
+
+    Two processes opening a new file at once both ask to switch it to WAL; each holds the
+    lock the other needs, so SQLite answers "database is locked" at once instead of waiting
+    for its busy timeout. This waits as the busy timeout would (on the database's thread).
+    """
+    while True:
+        try:
+            connection.execute(sql)
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+            time.sleep(_BUSY_RETRY_SECONDS)
