@@ -31,13 +31,16 @@ def version_table_definition(table_prefix: str) -> Table:
     )
 
 
+def sqlite_has_table(connection: sqlite3.Connection, name: str) -> bool:
+    """Whether this SQLite database has a table called ``name``."""
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return connection.execute(query, (name,)).fetchone() is not None
+
+
 def sqlite_is_at_head(connection: sqlite3.Connection, table_prefix: str) -> bool:
     """Whether this SQLite database records exactly :data:`HEAD_REVISION`."""
     table = version_table(table_prefix)
-    found = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-    ).fetchone()
-    if found is None:
+    if not sqlite_has_table(connection, table):
         return False
     rows = connection.execute(f'SELECT version_num FROM "{table}"').fetchall()
     return [row[0] for row in rows] == [HEAD_REVISION]

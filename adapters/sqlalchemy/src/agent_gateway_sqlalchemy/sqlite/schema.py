@@ -12,6 +12,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from agent_gateway_sqlalchemy.errors import SchemaOutOfDateError
 from agent_gateway_sqlalchemy.schema_version import (
     HEAD_REVISION,
+    sqlite_has_table,
     sqlite_is_at_head,
     version_table,
     version_table_definition,
@@ -66,7 +67,7 @@ def _created_if_never_migrated(database: SqliteDatabase, raw: sqlite3.Connection
     # first's commit, then finds the version table and creates nothing.
     raw.execute("BEGIN IMMEDIATE")
     try:
-        if _has_table(raw, version_table(prefix)):
+        if sqlite_has_table(raw, version_table(prefix)):
             raw.execute("COMMIT")
             return False
         for statement in _schema_statements(database):
@@ -93,11 +94,6 @@ def _schema_statements(database: SqliteDatabase) -> list[str]:
         for index in sorted(table.indexes, key=lambda index: str(index.name)):
             statements.append(str(CreateIndex(index).compile(dialect=dialect)))
     return statements
-
-
-def _has_table(raw: sqlite3.Connection, name: str) -> bool:
-    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-    return raw.execute(query, (name,)).fetchone() is not None
 
 
 def _begin_immediately(connection: Connection) -> None:
