@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from agent_gateway_core.testing.secret_box import HmacSecretBox
+from agent_gateway_core.in_memory.secret_box import HmacSecretBox
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.migrations import upgrade
 from agent_gateway_sqlalchemy.models import build_metadata

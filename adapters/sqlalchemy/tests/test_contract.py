@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_gateway_core.testing.secret_box import HmacSecretBox
+from agent_gateway_core.in_memory.secret_box import HmacSecretBox
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.migrations import upgrade
 from agent_gateway_testing.contracts import PersistenceBackendContract

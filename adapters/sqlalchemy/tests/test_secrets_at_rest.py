@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from agent_gateway_core.errors import ConfigError, SecretDecryptionError
-from agent_gateway_core.testing.secret_box import HmacSecretBox
+from agent_gateway_core.in_memory.secret_box import HmacSecretBox
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.models import build_metadata
 from agent_gateway_testing.contracts.persistence.records import mcp_server, user_config

@@ -19,8 +19,8 @@ from agent_gateway_core.ports.persistence import ExecutionQuery, ExecutionUpdate
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.models import build_metadata
-from agent_gateway_sqlalchemy.stores.conversations import SqlAlchemyConversationStore
-from agent_gateway_sqlalchemy.stores.executions import SqlAlchemyExecutionStore
+from agent_gateway_sqlalchemy.postgres.conversations import SqlAlchemyConversationStore
+from agent_gateway_sqlalchemy.postgres.executions import SqlAlchemyExecutionStore
 from agent_gateway_testing.contracts.persistence.records import conversation, execution, message
 
 pytestmark = pytest.mark.integration

@@ -46,7 +46,7 @@ class Runtime:
 
         from agent_gateway_core import Runtime
         from agent_gateway_core.domain.agent import AgentDefinition, ModelConfig
-        from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
+        from agent_gateway_core.in_memory.persistence import InMemoryPersistence
         from agent_gateway_core.testing.scripted_llm import ScriptedLLM
         from agent_gateway_core.workspace.state import WorkspaceState
 
@@ -110,7 +110,7 @@ class Runtime:
         cls, workspace_path: str | Path, *, llm: LLMClient, **kwargs: Any
     ) -> Runtime:
         """A runtime for scripts: the workspace loaded from disk, an in-memory store."""
-        from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
+        from agent_gateway_core.in_memory.persistence import InMemoryPersistence
         from agent_gateway_core.workspace.loader import load_workspace
 
         workspace = await asyncio.to_thread(load_workspace, workspace_path)

@@ -26,6 +26,16 @@ from agent_gateway_core.ports.secret_box import SecretBox
 from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.errors import SchemaOutOfDateError, describe
 from agent_gateway_sqlalchemy.models import build_metadata
+from agent_gateway_sqlalchemy.postgres.conversations import SqlAlchemyConversationStore
+from agent_gateway_sqlalchemy.postgres.executions import SqlAlchemyExecutionStore
+from agent_gateway_sqlalchemy.postgres.idempotency import SqlAlchemyIdempotencyStore
+from agent_gateway_sqlalchemy.postgres.notifications import SqlAlchemyNotificationLogStore
+from agent_gateway_sqlalchemy.postgres.schedules import SqlAlchemyScheduleStore
+from agent_gateway_sqlalchemy.postgres.user_configs import (
+    Sealer,
+    SqlAlchemyMcpServerStore,
+    SqlAlchemyUserConfigStore,
+)
 from agent_gateway_sqlalchemy.settings import MigrateMode, PersistenceSettings, SqliteSynchronous
 from agent_gateway_sqlalchemy.sqlite.conversations import SqliteConversationStore
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
@@ -37,16 +47,6 @@ from agent_gateway_sqlalchemy.sqlite.schema import prepare_schema
 from agent_gateway_sqlalchemy.sqlite.user_configs import (
     SqliteMcpServerStore,
     SqliteUserConfigStore,
-)
-from agent_gateway_sqlalchemy.stores.conversations import SqlAlchemyConversationStore
-from agent_gateway_sqlalchemy.stores.executions import SqlAlchemyExecutionStore
-from agent_gateway_sqlalchemy.stores.idempotency import SqlAlchemyIdempotencyStore
-from agent_gateway_sqlalchemy.stores.notifications import SqlAlchemyNotificationLogStore
-from agent_gateway_sqlalchemy.stores.schedules import SqlAlchemyScheduleStore
-from agent_gateway_sqlalchemy.stores.user_configs import (
-    Sealer,
-    SqlAlchemyMcpServerStore,
-    SqlAlchemyUserConfigStore,
 )
 
 _DIALECT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}

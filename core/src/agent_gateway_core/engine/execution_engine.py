@@ -52,13 +52,6 @@ from agent_gateway_core.ports.persistence.backend import PersistenceBackend
 from agent_gateway_core.ports.retriever import Retriever
 from agent_gateway_core.workspace.state import WorkspaceState
 
-_TERMINAL_EVENTS = {
-    ExecutionStatus.SUCCEEDED: EventType.COMPLETED,
-    ExecutionStatus.FAILED: EventType.FAILED,
-    ExecutionStatus.CANCELLED: EventType.CANCELLED,
-    ExecutionStatus.TIMED_OUT: EventType.TIMED_OUT,
-}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Prepared:

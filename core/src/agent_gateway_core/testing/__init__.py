@@ -1,20 +1,25 @@
 """In-memory fakes for every port. Each passes its port's contract suite in agent-gateway-testing,
-so it is a legitimate stand-in in any test."""
+so it is a legitimate stand-in in any test.
 
-from agent_gateway_core.testing.auth import FixedIdentityAuthProvider, StaticTokenAuthProvider
-from agent_gateway_core.testing.clock import ManualClock
-from agent_gateway_core.testing.memory_manager import InMemoryMemoryManager
-from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
-from agent_gateway_core.testing.memory_queue import InMemoryExecutionQueue
-from agent_gateway_core.testing.memory_stores import (
+The in-process implementations that production uses as well (persistence, queue, the stdlib
+secret box) live in :mod:`agent_gateway_core.in_memory` and are re-exported here.
+"""
+
+from agent_gateway_core.in_memory import (
+    HmacSecretBox,
     InMemoryConversationStore,
+    InMemoryExecutionQueue,
     InMemoryExecutionStore,
     InMemoryIdempotencyStore,
     InMemoryMcpServerStore,
     InMemoryNotificationLogStore,
+    InMemoryPersistence,
     InMemoryScheduleStore,
     InMemoryUserConfigStore,
 )
+from agent_gateway_core.testing.auth import FixedIdentityAuthProvider, StaticTokenAuthProvider
+from agent_gateway_core.testing.clock import ManualClock
+from agent_gateway_core.testing.memory_manager import InMemoryMemoryManager
 from agent_gateway_core.testing.notifications import RecordingNotificationBackend
 from agent_gateway_core.testing.retriever import StaticRetriever
 from agent_gateway_core.testing.schedule_lock import InMemoryScheduleLock
@@ -25,7 +30,6 @@ from agent_gateway_core.testing.scripted_llm import (
     reply,
     tool_call,
 )
-from agent_gateway_core.testing.secret_box import HmacSecretBox
 from agent_gateway_core.testing.tool_provider import StaticToolProvider
 
 __all__ = [

@@ -2,5 +2,5 @@
 
 Every store call is one function run on that thread (:class:`SqliteDatabase`), executing
 SQLAlchemy Core statements compiled once to SQLite's SQL (:class:`SqliteStatement`) on a plain
-``sqlite3`` connection. PostgreSQL keeps the async engine and :mod:`agent_gateway_sqlalchemy.stores`.
+``sqlite3`` connection. PostgreSQL keeps the async engine and :mod:`agent_gateway_sqlalchemy.postgres`.
 """

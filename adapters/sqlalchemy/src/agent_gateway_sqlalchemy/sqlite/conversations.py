@@ -12,11 +12,11 @@ from agent_gateway_core.errors import SessionNotFoundError
 from agent_gateway_core.ports.persistence.conversations import ConversationStore
 from agent_gateway_core.ports.persistence.paging import Page
 from agent_gateway_sqlalchemy.models.columns import UtcDateTime
+from agent_gateway_sqlalchemy.postgres.conversations import message_row
+from agent_gateway_sqlalchemy.postgres.statements import upsert
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
 from agent_gateway_sqlalchemy.sqlite.statement import SqliteStatement
-from agent_gateway_sqlalchemy.stores.conversations import message_row
-from agent_gateway_sqlalchemy.stores.statements import upsert
 
 
 class SqliteConversationStore(ConversationStore):

@@ -23,13 +23,13 @@ from agent_gateway_core.ports.persistence.executions import (
 )
 from agent_gateway_core.ports.persistence.paging import Page
 from agent_gateway_sqlalchemy.models.executions import ExecutionRow
-from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
-from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
-from agent_gateway_sqlalchemy.stores.executions import (
+from agent_gateway_sqlalchemy.postgres.executions import (
     TRANSITION_SOURCES,
     execution_record,
     execution_row,
 )
+from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
+from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
 
 _FILTERS = ("agent_id", "status", "user_id", "session_id", "since")
 # Set by a transition when given; kept otherwise.

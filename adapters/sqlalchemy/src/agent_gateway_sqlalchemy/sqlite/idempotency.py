@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, delete, select
 from agent_gateway_core.domain.user_config import IdempotencyRecord
 from agent_gateway_core.ports.persistence.idempotency import IdempotencyStore
 from agent_gateway_sqlalchemy.models.columns import UtcDateTime
+from agent_gateway_sqlalchemy.postgres.statements import upsert
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
-from agent_gateway_sqlalchemy.stores.statements import upsert
 
 
 class SqliteIdempotencyStore(IdempotencyStore):

@@ -12,9 +12,9 @@ from agent_gateway_core.ports.persistence.notifications import (
     NotificationQuery,
 )
 from agent_gateway_core.ports.persistence.paging import Page
+from agent_gateway_sqlalchemy.postgres.statements import upsert
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
-from agent_gateway_sqlalchemy.stores.statements import upsert
 
 _FILTERS = ("status", "agent_id", "channel", "execution_id")
 

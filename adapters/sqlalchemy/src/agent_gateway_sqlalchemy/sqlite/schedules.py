@@ -6,9 +6,9 @@ from sqlalchemy import bindparam, select, update
 
 from agent_gateway_core.domain.schedule import ScheduleRecord
 from agent_gateway_core.ports.persistence.schedules import ScheduleStore
+from agent_gateway_sqlalchemy.postgres.statements import upsert
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.statement import SqliteStatement
-from agent_gateway_sqlalchemy.stores.statements import upsert
 
 
 class SqliteScheduleStore(ScheduleStore):

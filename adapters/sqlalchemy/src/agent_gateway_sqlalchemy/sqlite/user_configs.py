@@ -10,10 +10,10 @@ from sqlalchemy import bindparam, delete, select
 from agent_gateway_core.domain.user_config import McpServerConfig, UserAgentConfig
 from agent_gateway_core.errors import DuplicateError
 from agent_gateway_core.ports.persistence.user_config import McpServerStore, UserConfigStore
+from agent_gateway_sqlalchemy.postgres.statements import upsert
+from agent_gateway_sqlalchemy.postgres.user_configs import Sealer
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.statement import SqliteStatement
-from agent_gateway_sqlalchemy.stores.statements import upsert
-from agent_gateway_sqlalchemy.stores.user_configs import Sealer
 
 
 class SqliteUserConfigStore(UserConfigStore):

@@ -15,9 +15,9 @@ from agent_gateway.composition.persistence import memory_backend, sql_backend
 from agent_gateway.security.secret_key import secret_box_for
 from agent_gateway.settings import PersistenceSettings
 from agent_gateway_core.clock import SystemClock
+from agent_gateway_core.in_memory.queue import InMemoryExecutionQueue
 from agent_gateway_core.ports.execution_queue import ExecutionQueue
 from agent_gateway_core.ports.secret_box import SecretBox
-from agent_gateway_core.testing.memory_queue import InMemoryExecutionQueue
 
 
 def _secret_box(config: dict[str, Any]) -> SecretBox:

@@ -16,9 +16,9 @@ from agent_gateway.composition.extras import import_adapter, require_installed
 from agent_gateway.options import FluentOptions
 from agent_gateway.settings import GatewaySettings, PersistenceSettings
 from agent_gateway_core.errors import ConfigError
+from agent_gateway_core.in_memory.persistence import InMemoryPersistence
 from agent_gateway_core.ports.persistence.backend import PersistenceBackend
 from agent_gateway_core.ports.secret_box import SecretBox
-from agent_gateway_core.testing.memory_persistence import InMemoryPersistence
 
 SQL_ADAPTER = "agent_gateway_sqlalchemy"
 

@@ -10,7 +10,7 @@ from agent_gateway_core.domain.user_config import IdempotencyRecord
 from agent_gateway_core.ports.persistence.idempotency import IdempotencyStore
 from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.models.columns import UtcDateTime
-from agent_gateway_sqlalchemy.stores.statements import upsert
+from agent_gateway_sqlalchemy.postgres.statements import upsert
 
 
 class SqlAlchemyIdempotencyStore(IdempotencyStore):

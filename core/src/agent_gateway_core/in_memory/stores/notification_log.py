@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from agent_gateway_core.domain.notification import NotificationDelivery
+from agent_gateway_core.in_memory.health import BackendHealth
+from agent_gateway_core.in_memory.stores.paging import paginate
 from agent_gateway_core.ports.persistence.notifications import (
     NotificationLogStore,
     NotificationQuery,
 )
 from agent_gateway_core.ports.persistence.paging import Page
-from agent_gateway_core.testing.backend_health import BackendHealth
-from agent_gateway_core.testing.memory_stores.paging import paginate
 
 
 class InMemoryNotificationLogStore(NotificationLogStore):

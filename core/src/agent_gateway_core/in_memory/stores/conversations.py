@@ -6,10 +6,10 @@ import asyncio
 
 from agent_gateway_core.domain.conversation import ConversationRecord, MessageRecord
 from agent_gateway_core.errors import SessionNotFoundError
+from agent_gateway_core.in_memory.health import BackendHealth
+from agent_gateway_core.in_memory.stores.paging import paginate
 from agent_gateway_core.ports.persistence.conversations import ConversationStore
 from agent_gateway_core.ports.persistence.paging import Page
-from agent_gateway_core.testing.backend_health import BackendHealth
-from agent_gateway_core.testing.memory_stores.paging import paginate
 
 
 class InMemoryConversationStore(ConversationStore):

@@ -17,14 +17,14 @@ from agent_gateway_core.errors import (
     ExecutionNotFoundError,
     InvalidTransitionError,
 )
+from agent_gateway_core.in_memory.health import BackendHealth
+from agent_gateway_core.in_memory.stores.paging import paginate
 from agent_gateway_core.ports.persistence.executions import (
     ExecutionQuery,
     ExecutionStore,
     ExecutionUpdate,
 )
 from agent_gateway_core.ports.persistence.paging import Page
-from agent_gateway_core.testing.backend_health import BackendHealth
-from agent_gateway_core.testing.memory_stores.paging import paginate
 
 
 class InMemoryExecutionStore(ExecutionStore):

@@ -12,9 +12,9 @@ import uuid
 from dataclasses import dataclass
 
 from agent_gateway_core.clock import SystemClock
+from agent_gateway_core.in_memory.health import BackendHealth
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.execution_queue import Delivery, ExecutionJob, ExecutionQueue
-from agent_gateway_core.testing.backend_health import BackendHealth
 
 
 @dataclass(slots=True)

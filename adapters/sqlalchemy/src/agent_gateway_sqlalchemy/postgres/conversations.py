@@ -13,7 +13,7 @@ from agent_gateway_core.ports.persistence.conversations import ConversationStore
 from agent_gateway_core.ports.persistence.paging import Page
 from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.models.columns import UtcDateTime
-from agent_gateway_sqlalchemy.stores.statements import fetch_page, upsert
+from agent_gateway_sqlalchemy.postgres.statements import fetch_page, upsert
 
 
 class SqlAlchemyConversationStore(ConversationStore):

@@ -13,7 +13,7 @@ from agent_gateway_core.errors import ConfigError, DuplicateError
 from agent_gateway_core.ports.persistence.user_config import McpServerStore, UserConfigStore
 from agent_gateway_core.ports.secret_box import SecretBox
 from agent_gateway_sqlalchemy.database import Database
-from agent_gateway_sqlalchemy.stores.statements import upsert
+from agent_gateway_sqlalchemy.postgres.statements import upsert
 
 _NO_KEY = (
     "storing or reading secrets needs a secret key: set AGENT_GATEWAY_SECRET_KEY "

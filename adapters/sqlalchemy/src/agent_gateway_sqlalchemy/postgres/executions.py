@@ -27,7 +27,7 @@ from agent_gateway_core.ports.persistence.executions import (
 )
 from agent_gateway_core.ports.persistence.paging import Page
 from agent_gateway_sqlalchemy.database import Database
-from agent_gateway_sqlalchemy.stores.statements import fetch_page
+from agent_gateway_sqlalchemy.postgres.statements import fetch_page
 
 if TYPE_CHECKING:  # the async engine loads SQLAlchemy's ORM: not for the SQLite path
     from sqlalchemy.ext.asyncio import AsyncConnection

@@ -6,8 +6,8 @@ import asyncio
 from datetime import datetime
 
 from agent_gateway_core.domain.user_config import IdempotencyRecord
+from agent_gateway_core.in_memory.health import BackendHealth
 from agent_gateway_core.ports.persistence.idempotency import IdempotencyStore
-from agent_gateway_core.testing.backend_health import BackendHealth
 
 
 class InMemoryIdempotencyStore(IdempotencyStore):

@@ -11,7 +11,7 @@ from agent_gateway_core.ports.persistence.notifications import (
 )
 from agent_gateway_core.ports.persistence.paging import Page
 from agent_gateway_sqlalchemy.database import Database
-from agent_gateway_sqlalchemy.stores.statements import fetch_page, upsert
+from agent_gateway_sqlalchemy.postgres.statements import fetch_page, upsert
 
 
 class SqlAlchemyNotificationLogStore(NotificationLogStore):

@@ -8,7 +8,7 @@ from sqlalchemy import update as sql_update
 from agent_gateway_core.domain.schedule import ScheduleRecord
 from agent_gateway_core.ports.persistence.schedules import ScheduleStore
 from agent_gateway_sqlalchemy.database import Database
-from agent_gateway_sqlalchemy.stores.statements import upsert
+from agent_gateway_sqlalchemy.postgres.statements import upsert
 
 
 class SqlAlchemyScheduleStore(ScheduleStore):

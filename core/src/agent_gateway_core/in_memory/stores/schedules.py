@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from agent_gateway_core.domain.schedule import ScheduleRecord
+from agent_gateway_core.in_memory.health import BackendHealth
 from agent_gateway_core.ports.persistence.schedules import ScheduleStore
-from agent_gateway_core.testing.backend_health import BackendHealth
 
 
 class InMemoryScheduleStore(ScheduleStore):

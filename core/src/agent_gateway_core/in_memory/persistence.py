@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import secrets
 
+from agent_gateway_core.in_memory.health import BackendHealth
+from agent_gateway_core.in_memory.secret_box import HmacSecretBox
+from agent_gateway_core.in_memory.stores import (
+    InMemoryConversationStore,
+    InMemoryExecutionStore,
+    InMemoryIdempotencyStore,
+    InMemoryMcpServerStore,
+    InMemoryNotificationLogStore,
+    InMemoryScheduleStore,
+    InMemoryUserConfigStore,
+)
 from agent_gateway_core.ports.persistence import (
     ConversationStore,
     ExecutionStore,
@@ -15,17 +26,6 @@ from agent_gateway_core.ports.persistence import (
     UserConfigStore,
 )
 from agent_gateway_core.ports.secret_box import SecretBox
-from agent_gateway_core.testing.backend_health import BackendHealth
-from agent_gateway_core.testing.memory_stores import (
-    InMemoryConversationStore,
-    InMemoryExecutionStore,
-    InMemoryIdempotencyStore,
-    InMemoryMcpServerStore,
-    InMemoryNotificationLogStore,
-    InMemoryScheduleStore,
-    InMemoryUserConfigStore,
-)
-from agent_gateway_core.testing.secret_box import HmacSecretBox
 
 
 class InMemoryPersistence(PersistenceBackend):

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 
 from agent_gateway_core.domain.user_config import McpServerConfig, UserAgentConfig
 from agent_gateway_core.errors import DuplicateError
+from agent_gateway_core.in_memory.health import BackendHealth
 from agent_gateway_core.ports.persistence.user_config import McpServerStore, UserConfigStore
 from agent_gateway_core.ports.secret_box import SecretBox
-from agent_gateway_core.testing.backend_health import BackendHealth
 
 
 def _seal(box: SecretBox, values: Mapping[str, str]) -> dict[str, str]:
