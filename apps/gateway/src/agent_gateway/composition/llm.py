@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import NamedTuple
 
+from agent_gateway_core.errors import LLMError
 from agent_gateway_core.ports.llm_client import LLMClient, LLMRequest, LLMResponse, LLMStreamEvent
 
 LOCAL_PREFIX = "local/"
@@ -111,12 +112,22 @@ class LocalModelClient(LLMClient):
         )
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
-        response = await self._client.complete(await self._rewrite(request))
+        rewritten = await self._rewrite(request)
+        try:
+            response = await self._client.complete(rewritten)
+        except LLMError as exc:
+            exc.model = request.model  # errors, too, name the model that was asked for
+            raise
         return _renamed(response, request.model)
 
     async def stream(self, request: LLMRequest) -> AsyncIterator[LLMStreamEvent]:
-        async for event in self._client.stream(await self._rewrite(request)):
-            yield _renamed(event, request.model) if isinstance(event, LLMResponse) else event
+        rewritten = await self._rewrite(request)
+        try:
+            async for event in self._client.stream(rewritten):
+                yield _renamed(event, request.model) if isinstance(event, LLMResponse) else event
+        except LLMError as exc:
+            exc.model = request.model
+            raise
 
     async def aclose(self) -> None:
         await self._client.aclose()
