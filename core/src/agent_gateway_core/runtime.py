@@ -9,6 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from agent_gateway_core.background.executions import BackgroundExecutions
 from agent_gateway_core.chat import ChatTurns
 from agent_gateway_core.clock import SystemClock
 from agent_gateway_core.domain.conversation import Session
@@ -20,6 +21,7 @@ from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
 from agent_gateway_core.engine.schemas import SchemaSource
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.ports.clock import Clock
+from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
 from agent_gateway_core.ports.llm_client import LLMClient
 from agent_gateway_core.ports.memory_manager import MemoryManager
 from agent_gateway_core.ports.persistence.backend import PersistenceBackend
@@ -32,11 +34,15 @@ logger = logging.getLogger(__name__)
 
 
 class Runtime:
-    """Invoke agents, chat in sessions, cancel executions, reload the workspace.
+    """Invoke agents, chat in sessions, run executions in the background, cancel them, reload
+    the workspace.
 
     Every port is passed in; ``persistence`` is required because an execution is always
-    stored before the model is called. ``aclose`` (or leaving ``async with``) closes the LLM
-    client and the tool providers — and the store when :meth:`embedded` created it. With a
+    stored before the model is called. ``queue`` carries background executions to workers
+    (any process sharing it); without one they run in tasks of this process. ``aclose`` (or
+    leaving ``async with``) stops the worker and this process's background executions, then
+    closes the LLM client and the tool providers — and the store when :meth:`embedded`
+    created it. The queue stays open: whoever made it closes it. With a
     workspace directory, ``await Runtime.embedded("./workspace", llm=...)`` loads it and wires
     an in-memory store.
 
@@ -73,6 +79,7 @@ class Runtime:
         workspace: WorkspaceState,
         llm: LLMClient,
         persistence: PersistenceBackend,
+        queue: ExecutionQueue | None = None,
         clock: Clock | None = None,
         memory: MemoryManager | None = None,
         retrievers: Mapping[str, Retriever] | None = None,
@@ -104,6 +111,13 @@ class Runtime:
         self._owns_persistence = False
         self._closed = False
         self._engine = self._build_engine(workspace)
+        self._background = BackgroundExecutions(
+            engine=lambda: self._engine,
+            executions=persistence.executions,
+            queue=queue,
+            clock=self._clock,
+            cancellations=self._cancellations,
+        )
 
     @classmethod
     async def embedded(
@@ -140,10 +154,12 @@ class Runtime:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the LLM client, the tool providers and an owned store; twice is harmless."""
+        """Stop background work, close the LLM client, the tool providers and an owned store;
+        twice is harmless."""
         if self._closed:
             return
         self._closed = True
+        await self._background.aclose()
         await self._llm.aclose()
         for provider in self._tools.providers.values():
             await provider.aclose()
@@ -180,6 +196,10 @@ class Runtime:
     @property
     def memory_manager(self) -> MemoryManager | None:
         return self._memory
+
+    @property
+    def queue(self) -> ExecutionQueue | None:
+        return self._background.queue
 
     def on(self, event: str, callback: HookCallback) -> HookCallback:
         """Register an async hook (see :mod:`agent_gateway_core.engine.hooks`)."""
@@ -236,6 +256,39 @@ class Runtime:
     def cancel_execution(self, execution_id: str) -> bool:
         """Signal an execution running in this process; ``False`` if there is none."""
         return self._cancellations.cancel(execution_id)
+
+    # ---------------------------------------------------------------- background executions
+
+    async def submit(self, request: ExecutionRequest) -> str:
+        """Accept ``request`` to run in the background; returns its execution id once it is
+        stored as ``queued``. It goes to the queue, or runs in a task of this process when
+        there is none. Raises AgentNotFoundError, AgentDisabledError, InputValidationError or
+        ConfigError before anything is stored, and BackendUnavailableError when the queue
+        cannot take the job (the execution is then recorded as failed)."""
+        return await self._background.submit(request)
+
+    async def cancel(self, execution_id: str) -> bool:
+        """Cancel an execution wherever it runs: in this process, else through the queue to
+        the process running it; one still queued is recorded as cancelled at once. ``False``
+        when it is unknown, already finished, or out of reach (another process, no queue)."""
+        return await self._background.cancel(execution_id)
+
+    async def run_job(self, delivery: Delivery) -> None:
+        """Run one job delivered by the queue, then acknowledge it (or retry it, or record it
+        as failed once the queue gives up). What a worker calls; see :meth:`start_worker`."""
+        await self._background.run_job(delivery)
+
+    def start_worker(self, *, concurrency: int = 8, receive_timeout_seconds: float = 1.0) -> None:
+        """Consume the queue in this process, up to ``concurrency`` jobs at a time, until
+        :meth:`aclose`. Raises ConfigError when the runtime has no queue."""
+        self._background.start_worker(
+            concurrency=concurrency, receive_timeout_seconds=receive_timeout_seconds
+        )
+
+    async def stop_worker(self) -> None:
+        """Stop consuming the queue. Executions it was running end as cancelled. Harmless
+        when no worker runs."""
+        await self._background.stop_worker()
 
     # ---------------------------------------------------------------- chat
 

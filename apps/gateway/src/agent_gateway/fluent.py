@@ -1,7 +1,10 @@
 """The fluent ``use_*`` methods of Gateway. Each records a choice and returns ``self``.
 
-All of them raise RuntimeError (AlreadyStartedError) once the gateway has started. Adapters are
-imported at startup, so a missing extra fails there with the exact ``pip install`` line.
+A choice of a port (persistence, queue, auth, memory) overrides that port's provider on the
+gateway's container, so code wins over gateway.yaml; other choices are kept in
+:class:`~agent_gateway.options.FluentOptions`. All of them raise RuntimeError
+(AlreadyStartedError) once the gateway has started. Adapters are imported at startup, so a
+missing extra fails there with the exact ``pip install`` line.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from agent_gateway.options import (
 from agent_gateway_core.errors import AlreadyStartedError, ConfigError
 
 if TYPE_CHECKING:
+    from dependency_injector.providers import Provider
+
+    from agent_gateway.composition.container import GatewayContainer
     from agent_gateway_core.ports.auth_provider import AuthProvider
     from agent_gateway_core.ports.execution_queue import ExecutionQueue
     from agent_gateway_core.ports.memory_manager import MemoryManager
@@ -33,11 +39,13 @@ class FluentConfiguration:
     """Mixin holding the fluent configuration API of Gateway.
 
     ``is_started`` tells whether the host has started; every method refuses to run once it has.
+    Port choices become overrides on ``container``.
     """
 
-    def __init__(self, is_started: Callable[[], bool]) -> None:
+    def __init__(self, is_started: Callable[[], bool], container: GatewayContainer) -> None:
         self._fluent = FluentOptions()
         self._is_started = is_started
+        self._ports = container
 
     def _check_not_started(self) -> None:
         if self._is_started():
@@ -51,8 +59,7 @@ class FluentConfiguration:
         """SQLite persistence in the file ``path`` (relative to the working directory; its
         folder is created). ``":memory:"`` keeps a non-durable database for tests."""
         self._check_not_started()
-        self._fluent.persistence_settings = {"backend": "sqlite", "path": str(path)}
-        self._fluent.persistence = FluentOptions().persistence
+        self._use_persistence_settings({"backend": "sqlite", "path": str(path)})
         return self
 
     def use_postgres(
@@ -69,33 +76,41 @@ class FluentConfiguration:
             raise ConfigError(
                 f"use_postgres needs an asyncpg DSN (postgresql+asyncpg://...), got {url.split('@')[-1]!r}"
             )
-        self._fluent.persistence_settings = {
-            "backend": "postgres",
-            "url": url,
-            "schema": schema,
-            "table_prefix": table_prefix,
-            "pool_size": pool_size,
-            "max_overflow": max_overflow,
-        }
-        self._fluent.persistence = FluentOptions().persistence
+        self._use_persistence_settings(
+            {
+                "backend": "postgres",
+                "url": url,
+                "schema": schema,
+                "table_prefix": table_prefix,
+                "pool_size": pool_size,
+                "max_overflow": max_overflow,
+            }
+        )
         return self
 
     def use_persistence(self, backend: PersistenceBackend | None) -> Self:
         """A custom PersistenceBackend (initialized and closed by the gateway); ``None`` keeps
         nothing durable: the in-process store, gone when the process ends."""
         self._check_not_started()
-        self._fluent.persistence = backend
         if backend is None:
-            self._fluent.persistence_settings = {"backend": "none"}
+            self._use_persistence_settings({"backend": "memory"})
+        else:
+            _choose(self._ports.persistence, backend)
         return self
+
+    def _use_persistence_settings(self, options: dict[str, Any]) -> None:
+        from agent_gateway.composition.persistence import persistence_from_code
+
+        # Validated at startup (a ConfigError then names the problem), like gateway.yaml.
+        _choose_built(self._ports.persistence_settings, persistence_from_code, options)
+        self._ports.persistence.reset_override()
 
     # ---------------------------------------------------------------- queues
 
     def use_memory_queue(self) -> Self:
         """An in-process queue: jobs are lost on restart; no ``--worker-only`` mode."""
         self._check_not_started()
-        self._fluent.queue_settings = {"backend": "memory"}
-        self._fluent.queue = FluentOptions().queue
+        self._use_queue_settings({"backend": "memory"})
         return self
 
     def use_redis_queue(
@@ -106,13 +121,14 @@ class FluentConfiguration:
     ) -> Self:
         """Redis Streams queue. Requires ``agents-gateway[redis]``."""
         self._check_not_started()
-        self._fluent.queue_settings = {
-            "backend": "redis",
-            "url": url,
-            "stream_key": stream_key,
-            "consumer_group": consumer_group,
-        }
-        self._fluent.queue = FluentOptions().queue
+        self._use_queue_settings(
+            {
+                "backend": "redis",
+                "url": url,
+                "stream_key": stream_key,
+                "consumer_group": consumer_group,
+            }
+        )
         return self
 
     def use_rabbitmq_queue(
@@ -120,15 +136,20 @@ class FluentConfiguration:
     ) -> Self:
         """RabbitMQ queue. Requires ``agents-gateway[rabbitmq]``."""
         self._check_not_started()
-        self._fluent.queue_settings = {"backend": "rabbitmq", "url": url, "queue_name": queue_name}
-        self._fluent.queue = FluentOptions().queue
+        self._use_queue_settings({"backend": "rabbitmq", "url": url, "queue_name": queue_name})
         return self
 
     def use_queue(self, queue: ExecutionQueue | None) -> Self:
         """A custom ExecutionQueue; ``None`` runs background executions nowhere (no queue)."""
         self._check_not_started()
-        self._fluent.queue = queue
+        _choose(self._ports.queue, queue)
         return self
+
+    def _use_queue_settings(self, options: dict[str, Any]) -> None:
+        from agent_gateway.composition.queue import queue_from_settings
+
+        _choose_built(self._ports.queue_settings, queue_from_settings, options)
+        self._ports.queue.reset_override()
 
     # ---------------------------------------------------------------- auth
 
@@ -140,7 +161,7 @@ class FluentConfiguration:
         self._check_not_started()
         from agent_gateway.auth.api_keys import ApiKeyAuthProvider
 
-        self._fluent.auth_provider = ApiKeyAuthProvider(keys)
+        _choose(self._ports.auth, ApiKeyAuthProvider(keys))
         return self
 
     def use_oauth2(
@@ -153,19 +174,22 @@ class FluentConfiguration:
     ) -> Self:
         """OAuth2/OIDC JWT validation. Requires ``agents-gateway[oauth2]``."""
         self._check_not_started()
-        self._fluent.oauth2 = {
+        from agent_gateway.composition.auth import oauth2_provider
+
+        options = {
             "issuer": issuer,
             "audience": audience,
             "jwks_uri": jwks_uri or f"{issuer.rstrip('/')}/.well-known/jwks.json",
             "algorithms": algorithms or ["RS256", "ES256"],
             "scope_claim": scope_claim,
         }
+        _choose_built(self._ports.auth, oauth2_provider, options)
         return self
 
     def use_auth(self, provider: AuthProvider | None) -> Self:
         """A custom AuthProvider; ``None`` disables authentication."""
         self._check_not_started()
-        self._fluent.auth_provider = provider
+        _choose(self._ports.auth, provider)
         return self
 
     # ---------------------------------------------------------------- notifications
@@ -226,7 +250,7 @@ class FluentConfiguration:
     def use_memory(self, backend: MemoryManager) -> Self:
         """A memory backend for agents with ``memory.enabled: true``."""
         self._check_not_started()
-        self._fluent.memory = backend
+        _choose(self._ports.memory, backend)
         return self
 
     def use_file_memory(self) -> Self:
@@ -383,3 +407,19 @@ class FluentConfiguration:
         options = {k: v for k, v in locals().items() if k not in ("self", "options")}
         self._fluent.dashboard = options
         return self
+
+
+# The container (and dependency-injector) is loaded once a Gateway is built, never before:
+# ``from agent_gateway import Gateway`` stays cheap.
+
+
+def _choose(port: Provider[Any], value: object) -> None:
+    from agent_gateway.composition.overrides import choose
+
+    choose(port, value)
+
+
+def _choose_built(port: Provider[Any], build: Callable[..., Any], options: dict[str, Any]) -> None:
+    from agent_gateway.composition.overrides import choose_built
+
+    choose_built(port, build, options)

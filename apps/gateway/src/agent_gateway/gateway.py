@@ -1,14 +1,14 @@
 """``Gateway``: a FastAPI app that serves the agents of a workspace.
 
 The public contract is the Gateway class reference: names, parameters, defaults, errors and id
-formats follow it exactly. The class is a thin host: configuration is recorded by the fluent
-methods, :mod:`agent_gateway.lifecycle` composes the ports at startup, and every agent call is
-delegated to the core :class:`~agent_gateway_core.runtime.Runtime`.
+formats follow it exactly. The class is a thin host: the fluent methods override the ports of
+its :class:`~agent_gateway.composition.container.GatewayContainer`, :mod:`agent_gateway.lifecycle`
+asks the container for every port at startup, and every agent call is delegated to the core
+:class:`~agent_gateway_core.runtime.Runtime`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -21,25 +21,33 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.types import ASGIApp
 
-from agent_gateway import __version__
+from agent_gateway._version import __version__
 from agent_gateway.fluent import FluentConfiguration
 from agent_gateway_core.errors import ConfigError, EngineUnavailableError
 
 # Only what defining the class needs is imported here, so `from agent_gateway import Gateway`
 # stays cheap; the API, the composition and the lifecycle load when a Gateway is built.
 if TYPE_CHECKING:
-    from agent_gateway.lifecycle import AuthOption
+    from agent_gateway.composition.container import GatewayContainer
     from agent_gateway.reloader import WorkspaceReloader
     from agent_gateway.services import GatewayServices
+    from agent_gateway_core.domain.agent import AgentDefinition
     from agent_gateway_core.domain.conversation import Session
     from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionResult
+    from agent_gateway_core.domain.skill import SkillDefinition
+    from agent_gateway_core.domain.tool import ToolDefinition
+    from agent_gateway_core.engine.execution_engine import ExecutionEngine
     from agent_gateway_core.engine.request import StreamItem
     from agent_gateway_core.engine.tool_registry import ToolRegistry
+    from agent_gateway_core.ports.auth_provider import AuthProvider
+    from agent_gateway_core.ports.memory_manager import MemoryManager
     from agent_gateway_core.runtime import Runtime
     from agent_gateway_core.workspace import WorkspaceState
 
 logger = logging.getLogger("agent_gateway")
 
+# The reference registers these twelve groups, in this order, whether or not a group has
+# routes yet (Schedules, User Config and Notifications arrive with their features).
 OPENAPI_TAGS = [
     {"name": "Health", "description": "Liveness and readiness."},
     {"name": "Agents", "description": "Discover and invoke agents."},
@@ -67,7 +75,7 @@ class Gateway(FluentConfiguration, FastAPI):
     def __init__(
         self,
         workspace: str | Path = "./workspace",
-        auth: bool | Callable[..., Any] | Any = True,
+        auth: bool | Callable[..., Any] | AuthProvider = True,
         reload: bool = False,
         **fastapi_kwargs: Any,
     ) -> None:
@@ -77,24 +85,28 @@ class Gateway(FluentConfiguration, FastAPI):
         fastapi_kwargs.setdefault("version", __version__)
         from agent_gateway.api.errors import install_error_handlers
         from agent_gateway.api.router import install_api_routes
+        from agent_gateway.composition.auth import auth_from_option
         from agent_gateway.composition.container import GatewayContainer
+        from agent_gateway.composition.overrides import choose
         from agent_gateway.middleware import install_middleware
         from agent_gateway_core.engine.hooks import HookRegistry
         from agent_gateway_core.engine.tool_registry import ToolRegistry
 
         self._workspace_path = Path(workspace)
-        self._auth_option: AuthOption = auth
         self._reload_enabled = reload
         self._user_lifespan = user_lifespan
         self._hooks = HookRegistry()
         self._tool_registry = ToolRegistry()
         self._container = GatewayContainer()
+        if auth is not True:  # True: gateway.yaml's auth section decides
+            choose(self._container.auth, auth_from_option(auth))
         self._services: GatewayServices | None = None
         self._reloader: WorkspaceReloader | None = None
-        self._reload_lock = asyncio.Lock()
         self._pending_input_schemas: dict[str, Any] = {}
         self._pending_output_schemas: dict[str, Any] = {}
-        FluentConfiguration.__init__(self, is_started=lambda: self.started)
+        FluentConfiguration.__init__(
+            self, is_started=lambda: self.started, container=self._container
+        )
         FastAPI.__init__(
             self,
             lifespan=self._lifespan,
@@ -102,14 +114,14 @@ class Gateway(FluentConfiguration, FastAPI):
             **fastapi_kwargs,
         )
         install_error_handlers(self)
-        install_middleware(self)
+        install_middleware(self, self.state)
         install_api_routes(self)
 
     def build_middleware_stack(self) -> ASGIApp:
         from agent_gateway.middleware import wrap_outer_middleware
 
         # Outermost, around Starlette's error middleware (see wrap_outer_middleware).
-        return wrap_outer_middleware(super().build_middleware_stack(), gateway=self)
+        return wrap_outer_middleware(super().build_middleware_stack(), self.state)
 
     # ---------------------------------------------------------------- state
 
@@ -130,6 +142,12 @@ class Gateway(FluentConfiguration, FastAPI):
         return self._services
 
     @property
+    def container(self) -> GatewayContainer:
+        """The dependency-injector container choosing each port; override a provider before
+        startup to swap an implementation (``gw.container.llm.override(...)``)."""
+        return self._container
+
+    @property
     def workspace(self) -> WorkspaceState | None:
         return self._services.runtime.workspace if self._services else None
 
@@ -138,30 +156,31 @@ class Gateway(FluentConfiguration, FastAPI):
         return self._services.runtime.tool_registry if self._services else None
 
     @property
-    def engine(self) -> Any:
+    def engine(self) -> ExecutionEngine | None:
         return self._services.runtime.engine if self._services else None
 
     @property
-    def agents(self) -> dict[str, Any]:
+    def agents(self) -> dict[str, AgentDefinition]:
         return dict(self._services.runtime.workspace.agents) if self._services else {}
 
     @property
-    def skills(self) -> dict[str, Any]:
+    def skills(self) -> dict[str, SkillDefinition]:
         return dict(self._services.runtime.workspace.skills) if self._services else {}
 
     @property
-    def tools(self) -> dict[str, Any]:
+    def tools(self) -> dict[str, ToolDefinition]:
         if self._services is None:
             return {}
         return dict(self._services.runtime.tool_registry.all())
 
     @property
-    def memory_manager(self) -> Any:
+    def memory_manager(self) -> MemoryManager | None:
         return self._services.runtime.memory_manager if self._services else None
 
     @property
-    def scheduler(self) -> Any:
-        return None  # the scheduler engine arrives with the scheduling feature
+    def scheduler(self) -> object | None:
+        """The scheduler engine when cron schedules are active; none is, in this release."""
+        return None
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -186,19 +205,21 @@ class Gateway(FluentConfiguration, FastAPI):
         """Load the workspace, compose the adapters and start serving. Idempotent per start."""
         from agent_gateway.api.typed_routes import install_typed_invoke_routes
         from agent_gateway.heap import collect_and_freeze
-        from agent_gateway.lifecycle import start_services
+        from agent_gateway.lifecycle import RuntimeHooks, start_services
         from agent_gateway.reloader import WorkspaceReloader
 
         self._check_not_started()
         try:
             services = await start_services(
                 workspace_path=self._workspace_path,
-                auth=self._auth_option,
                 fluent=self._fluent,
                 container=self._container,
-                hooks=self._hooks,
-                tools=self._tool_registry,
-                configure_runtime=self._configure_runtime,
+                host=RuntimeHooks(
+                    hooks=self._hooks,
+                    tools=self._tool_registry,
+                    configure=self._configure_runtime,
+                    on_reloaded=lambda runtime: install_typed_invoke_routes(self, runtime),
+                ),
             )
         except Exception as exc:
             logger.error("gateway startup failed: %s", exc)
@@ -231,7 +252,7 @@ class Gateway(FluentConfiguration, FastAPI):
             self._reloader = None
         if services is not None:
             self.state.services = None
-            await stop_services(services)
+            await stop_services(services, self._container)
 
     def managed(self) -> contextlib.AbstractAsyncContextManager[Self]:
         """``async with gw.managed():`` — full startup and shutdown without an HTTP server."""
@@ -270,23 +291,7 @@ class Gateway(FluentConfiguration, FastAPI):
     async def reload(self) -> None:
         """Atomically reload the workspace from disk. In-flight executions finish on the old
         snapshot; a workspace with problems raises WorkspaceError and changes nothing."""
-        from agent_gateway.api.typed_routes import install_typed_invoke_routes
-        from agent_gateway.lifecycle import check_agents, check_reloadable, load_gateway_workspace
-
-        services = self._running()
-        async with self._reload_lock:
-            workspace, _ = await load_gateway_workspace(self._workspace_path)
-            check_reloadable(workspace, services)
-            previous = services.runtime.workspace
-            services.runtime.reload(workspace)
-            self._configure_runtime(services.runtime)  # agents may have appeared or gone
-            try:
-                check_agents(services.runtime)
-            except ConfigError:
-                services.runtime.reload(previous)
-                raise
-            install_typed_invoke_routes(self, services.runtime)
-        logger.info("workspace reloaded: %d agents", len(workspace.agents))
+        await self._running().reload.reload()
 
     async def health(self) -> dict[str, Any]:
         """Programmatic equivalent of ``GET /v1/health``."""
@@ -378,63 +383,15 @@ class Gateway(FluentConfiguration, FastAPI):
         return self._services.runtime.list_sessions(agent_id, limit)
 
     async def cancel_execution(self, execution_id: str) -> bool:
-        """Signal a running execution; same-process first, then through the queue."""
-        services = self._services
-        if services is None:
+        """Cancel an execution: in this process, else through the queue to the process running
+        it; one still queued is recorded as cancelled at once. ``False`` when it is unknown,
+        finished, or out of reach (see :meth:`Runtime.cancel`)."""
+        if self._services is None:
             return False
-        if services.runtime.cancel_execution(execution_id):
-            return True
-        record = await services.persistence.executions.get(execution_id)
-        if services.queue is None or record is None or record.status.is_terminal:
-            return False
-        await services.queue.request_cancel(execution_id)
-        return True
+        return await self._services.runtime.cancel(execution_id)
 
     def is_agent_enabled(self, agent_id: str) -> bool:
         return self._services.runtime.is_agent_enabled(agent_id) if self._services else False
-
-    # ---------------------------------------------------------------- schedules (no scheduler yet)
-
-    async def list_schedules(self) -> list[dict[str, Any]]:
-        return []
-
-    async def get_schedule(self, schedule_id: str) -> dict[str, Any] | None:
-        return None
-
-    async def pause_schedule(self, schedule_id: str) -> bool:
-        return False
-
-    async def resume_schedule(self, schedule_id: str) -> bool:
-        return False
-
-    async def trigger_schedule(self, schedule_id: str) -> str | None:
-        return None
-
-    async def update_schedule(
-        self,
-        schedule_id: str,
-        cron_expr: str | None = None,
-        message: str | None = None,
-        timezone: str | None = None,
-        enabled: bool | None = None,
-    ) -> bool:
-        return False
-
-    async def create_admin_schedule(
-        self,
-        agent_id: str,
-        name: str,
-        cron_expr: str,
-        message: str,
-        instructions: str | None = None,
-        input_data: dict[str, Any] | None = None,
-        timezone: str = "UTC",
-        enabled: bool = True,
-    ) -> str | None:
-        return None
-
-    async def delete_admin_schedule(self, schedule_id: str) -> bool:
-        return False
 
     # ---------------------------------------------------------------- decorators and schemas
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from agent_gateway.composition.local_model import LocalModelHandle
+from agent_gateway.http_policy import HttpPolicy
 from agent_gateway.settings import GatewaySettings
-from agent_gateway_core.clock import SystemClock
+from agent_gateway.workspace_reload import WorkspaceReload
 from agent_gateway_core.ports.auth_provider import AuthProvider
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.execution_queue import ExecutionQueue
@@ -18,16 +19,21 @@ from agent_gateway_core.runtime import Runtime
 
 @dataclass(kw_only=True)
 class GatewayServices:
-    """The running gateway's ports and runtime. Routes reach it as ``request.app.state.services``."""
+    """The running gateway's ports, runtime and policies. Routes reach it as
+    ``request.app.state.services`` and nothing else of the app."""
 
     settings: GatewaySettings
     runtime: Runtime
     persistence: PersistenceBackend
     queue: ExecutionQueue | None
     llm: LLMClient
-    auth_enabled: bool
-    auth_provider: AuthProvider | None
+    auth_provider: AuthProvider | None  # None: authentication is off
+    http_policy: HttpPolicy
+    reload: WorkspaceReload
+    clock: Clock
     started_at: datetime
-    clock: Clock = field(default_factory=SystemClock)
-    local_model: Any = None  # the bundled local model server, when an agent uses local/...
-    background: set[Any] = field(default_factory=set)  # tasks to cancel at shutdown
+    local_model: LocalModelHandle | None = None  # the bundled model, when an agent uses local/
+
+    @property
+    def auth_enabled(self) -> bool:
+        return self.auth_provider is not None

@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -103,7 +111,7 @@ class PersistenceSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    backend: Literal["memory", "sqlite", "postgres", "none"] = "sqlite"
+    backend: Literal["memory", "sqlite", "postgres"] = "sqlite"
     path: str = DEFAULT_SQLITE_PATH
     url: str | None = None
     schema_: str | None = Field(default=None, alias="schema")
@@ -113,6 +121,12 @@ class PersistenceSettings(BaseModel):
     migrate: Literal["check", "upgrade"] | None = None
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
     statement_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator("backend", mode="before")
+    @classmethod
+    def _none_is_memory(cls, value: object) -> object:
+        # ``none`` (nothing durable) is the documented alias of ``memory``.
+        return "memory" if value == "none" else value
 
     @model_validator(mode="after")
     def _postgres_needs_an_asyncpg_url(self) -> PersistenceSettings:

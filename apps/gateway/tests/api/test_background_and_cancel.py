@@ -100,9 +100,7 @@ async def test_cancelling_a_queued_execution_records_it_cancelled_at_once(
 ) -> None:
     services = gateway.services
     assert services is not None
-    for task in list(services.background):  # stop the worker: the job stays queued
-        task.cancel()
-    await asyncio.gather(*services.background, return_exceptions=True)
+    await services.runtime.stop_worker()  # the job stays queued
     accepted = await client.post(
         "/v1/agents/assistant/invoke", json={"message": "hi", "async": True}
     )

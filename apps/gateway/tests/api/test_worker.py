@@ -1,4 +1,4 @@
-"""ExecutionWorker: at-least-once jobs made effectively-once, cancellation, failures."""
+"""The gateway's queue worker: at-least-once jobs made effectively-once, cancellation, failures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from agent_gateway import Gateway
 from agent_gateway.services import GatewayServices
-from agent_gateway.worker import ExecutionWorker
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
 from agent_gateway_core.ports.execution_queue import ExecutionJob
 from agent_gateway_core.testing.scripted_llm import ScriptedReply
@@ -58,24 +57,18 @@ async def status_of(
             await asyncio.sleep(0.02)
 
 
-async def stop_background_work(services: GatewayServices) -> None:
-    for task in list(services.background):
-        task.cancel()
-    await asyncio.gather(*services.background, return_exceptions=True)
-
-
 async def test_a_job_cancelled_after_delivery_is_recorded_cancelled_and_acked(
     gateway: Gateway, fake_model: FakeOpenAIServer
 ) -> None:
     services = running(gateway)
-    await stop_background_work(services)
+    await services.runtime.stop_worker()
     assert services.queue is not None
     await queue_execution(services, "e-1")
     delivery = await services.queue.receive(1.0)
     assert delivery is not None
     await services.queue.request_cancel("e-1")
 
-    await ExecutionWorker(services).process(delivery)
+    await services.runtime.run_job(delivery)
 
     record = await status_of(services, "e-1", ExecutionStatus.CANCELLED)
     assert record.error == "execution was cancelled before it started"
@@ -90,14 +83,14 @@ async def test_a_redelivered_job_of_a_finished_execution_does_not_run_again(
     await queue_execution(services, "e-2")
     await status_of(services, "e-2", ExecutionStatus.SUCCEEDED)
     assert services.queue is not None
-    await stop_background_work(services)
+    await services.runtime.stop_worker()
     await services.queue.enqueue(
         ExecutionJob(execution_id="e-2", agent_id="assistant", enqueued_at=services.clock.now())
     )
     delivery = await services.queue.receive(1.0)
     assert delivery is not None
 
-    await ExecutionWorker(services).process(delivery)
+    await services.runtime.run_job(delivery)
 
     assert len(fake_model.requests) == 1
     assert await services.queue.pending_count() == 0

@@ -265,20 +265,6 @@ async def test_cancel_execution_of_an_unknown_id_is_false(write_workspace: Write
         assert await gw.cancel_execution("00000000-0000-4000-8000-000000000000") is False
 
 
-async def test_schedule_methods_answer_empty_without_a_scheduler(
-    write_workspace: WriteWorkspace,
-) -> None:
-    async with Gateway(workspace=write_workspace(), auth=False) as gw:
-        assert await gw.list_schedules() == []
-        assert await gw.get_schedule("assistant:daily") is None
-        assert await gw.pause_schedule("assistant:daily") is False
-        assert await gw.resume_schedule("assistant:daily") is False
-        assert await gw.trigger_schedule("assistant:daily") is None
-        assert await gw.update_schedule("assistant:daily", enabled=False) is False
-        assert await gw.create_admin_schedule("assistant", "n", "0 9 * * *", "go") is None
-        assert await gw.delete_admin_schedule("admin:assistant:n") is False
-
-
 # ---------------------------------------------------------------- health
 
 

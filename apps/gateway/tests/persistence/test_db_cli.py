@@ -120,7 +120,7 @@ def test_downgrade_to_base_empties_a_sqlite_database(
     ("section", "said"),
     [
         ("persistence:\n  backend: memory\n", "the persistence backend is 'memory'"),
-        ("persistence:\n  backend: none\n", "the persistence backend is 'none'"),
+        ("persistence:\n  backend: none\n", "the persistence backend is 'memory'"),
         ("persistence:\n  path: ':memory:'\n", "the SQLite database is ':memory:'"),
     ],
     ids=["memory", "none", "sqlite :memory:"],

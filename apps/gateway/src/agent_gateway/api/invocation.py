@@ -22,7 +22,6 @@ from agent_gateway.api.errors import (
 from agent_gateway.api.idempotency import claim_key, request_fingerprint
 from agent_gateway.api.schemas import AcceptedResponse, InvokeRequest, InvokeResponse
 from agent_gateway.services import GatewayServices
-from agent_gateway.worker import end_queued, options_payload, run_detached
 from agent_gateway_core.domain.agent import ExecutionMode
 from agent_gateway_core.domain.execution import (
     ExecutionRecord,
@@ -32,8 +31,7 @@ from agent_gateway_core.domain.execution import (
 )
 from agent_gateway_core.domain.ids import new_execution_id
 from agent_gateway_core.engine.request import ExecutionRequest
-from agent_gateway_core.errors import AgentGatewayError, BackendUnavailableError
-from agent_gateway_core.ports.execution_queue import ExecutionJob
+from agent_gateway_core.errors import AgentGatewayError
 
 logger = logging.getLogger("agent_gateway.api")
 
@@ -94,25 +92,10 @@ async def _run(
 
 
 async def _accept(services: GatewayServices, request: ExecutionRequest) -> Response:
-    """Store the execution as queued, hand it to the queue, answer 202."""
+    """Store the execution as queued and hand it on (queue or this process), answer 202."""
     # Checked and stored as queued before the 202: nothing accepted is lost.
-    request = await services.runtime.engine.accept(request)
-    now = services.clock.now()
-    if services.queue is None:
-        run_detached(services, request)
-        return _accepted(request.execution_id, ExecutionStatus.QUEUED)
-    job = ExecutionJob(
-        execution_id=request.execution_id,
-        agent_id=request.agent_id,
-        enqueued_at=now,
-        payload=options_payload(request.options),
-    )
-    try:
-        await services.queue.enqueue(job)
-    except BackendUnavailableError as exc:
-        await end_queued(services, request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code)
-        raise
-    return _accepted(request.execution_id, ExecutionStatus.QUEUED)
+    execution_id = await services.runtime.submit(request)
+    return _accepted(execution_id, ExecutionStatus.QUEUED)
 
 
 async def _replay(services: GatewayServices, record: ExecutionRecord) -> Response:

@@ -142,7 +142,7 @@ def _target_or_exit(workspace: Path) -> MigrationTarget:
     from agent_gateway.composition.persistence import adapter_settings, import_sql_adapter
 
     persistence = load_gateway_settings(workspace).persistence
-    if persistence.backend in ("memory", "none"):
+    if persistence.backend == "memory":
         stdout().print(f"nothing to migrate: the persistence backend is {persistence.backend!r}")
         raise typer.Exit(0)
     database = persistence.sqlite_file

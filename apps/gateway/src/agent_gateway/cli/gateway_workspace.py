@@ -19,7 +19,7 @@ def load_gateway_workspace(workspace: Path) -> WorkspaceState:
     """The loaded workspace; raises WorkspaceError listing every problem of every file."""
     import asyncio
 
-    from agent_gateway.lifecycle import load_gateway_workspace as load
+    from agent_gateway.composition.workspace import load_gateway_workspace as load
 
     state, _ = asyncio.run(load(workspace))
     return state

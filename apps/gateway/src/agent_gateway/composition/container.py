@@ -1,70 +1,128 @@
-"""The dependency-injector container: one provider per port, selected by settings.
+"""The dependency-injector container: the one place where each port's implementation is chosen.
 
-Fluent ``Gateway.use_*`` calls become provider overrides applied after gateway.yaml is read, so
-code wins over configuration. Tests override the same providers with fakes.
+Each port has a provider, chosen from settings (gateway.yaml with ``AGENT_GATEWAY_*`` env
+overrides, loaded into ``config`` at every start). Choices made in code are overrides of the
+same providers: the fluent ``Gateway.use_*`` methods override them when called, so code wins
+over configuration whatever the order. Tests override them too, with the core's fakes::
+
+    gw = Gateway(workspace="./workspace")
+    gw.container.llm.override(providers.Object(ScriptedLLM()))
+
+========================  ===========================================  =======================
+provider                  chosen from                                  overridden by
+========================  ===========================================  =======================
+``persistence_settings``  ``persistence:``                             ``use_sqlite``,
+                                                                       ``use_postgres``,
+                                                                       ``use_persistence(None)``
+``persistence``           Selector on ``persistence_settings.backend``  ``use_persistence(obj)``
+``secret_box``            ``AGENT_GATEWAY_SECRET_KEY`` and the backend
+``queue_settings``        ``queue:``                                   ``use_memory_queue``,
+                                                                       ``use_redis_queue``,
+                                                                       ``use_rabbitmq_queue``
+``queue``                 Selector on ``queue_settings.backend``       ``use_queue``
+``auth``                  ``auth:`` (API keys; ``None`` = off)          ``Gateway(auth=...)``,
+                                                                       ``use_api_keys``,
+                                                                       ``use_auth``
+``llm``                   litellm + local and openai_compat routes     tests (``ScriptedLLM``)
+``memory``                none                                         ``use_memory``
+``clock``                 the system clock                             tests (``ManualClock``)
+========================  ===========================================  =======================
+
+Resources open and close what has a lifecycle: ``opened_persistence`` (initialized at start),
+``opened_queue`` and ``local_model``. ``shutdown_resources()`` closes them in reverse
+dependency order; ``reset_singletons()`` lets a restarted gateway build them anew.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import inspect
+from typing import TypeVar, cast
 
 from dependency_injector import containers, providers
 
-from agent_gateway.composition.extras import import_adapter
-from agent_gateway.composition.persistence import memory_backend, sql_backend
+from agent_gateway.composition.auth import auth_from_settings
+from agent_gateway.composition.model_clients import open_local_model, routing_llm
+from agent_gateway.composition.persistence import (
+    import_sql_adapter,
+    memory_backend,
+    open_persistence,
+    persistence_from_settings,
+    sql_backend,
+)
+from agent_gateway.composition.queue import adapter_queue, open_queue, queue_from_settings
 from agent_gateway.security.secret_key import secret_box_for
-from agent_gateway.settings import PersistenceSettings
 from agent_gateway_core.clock import SystemClock
-from agent_gateway_core.in_memory.queue import InMemoryExecutionQueue
+from agent_gateway_core.in_memory import InMemoryExecutionQueue
+from agent_gateway_core.ports.auth_provider import AuthProvider
 from agent_gateway_core.ports.execution_queue import ExecutionQueue
-from agent_gateway_core.ports.secret_box import SecretBox
+from agent_gateway_core.ports.llm_client import LLMClient
+from agent_gateway_core.ports.memory_manager import MemoryManager
+from agent_gateway_core.ports.persistence.backend import PersistenceBackend
 
-
-def _secret_box(config: dict[str, Any]) -> SecretBox:
-    return secret_box_for(PersistenceSettings.model_validate(config))
-
-
-def _redis_queue(config: dict[str, Any]) -> ExecutionQueue:
-    adapter = import_adapter("agent_gateway_redis", feature="the Redis queue", extra="redis")
-    queue: ExecutionQueue = adapter.RedisStreamsQueue.from_settings(config)
-    return queue
-
-
-def _rabbitmq_queue(config: dict[str, Any]) -> ExecutionQueue:
-    adapter = import_adapter(
-        "agent_gateway_rabbitmq", feature="the RabbitMQ queue", extra="rabbitmq"
-    )
-    queue: ExecutionQueue = adapter.RabbitMQQueue.from_settings(config)
-    return queue
+T = TypeVar("T")
 
 
 class GatewayContainer(containers.DeclarativeContainer):
-    """Providers for the ports the gateway composes; ``config`` is GatewaySettings as a dict."""
+    """Providers for the ports the gateway composes.
+
+    ``config`` is ``GatewaySettings.model_dump(by_alias=True)`` plus ``workspace.models``,
+    every model string the workspace may call (the LLM routes and the local model need it).
+    """
 
     config = providers.Configuration()
 
     clock = providers.Singleton(SystemClock)
 
-    # Encrypts secrets at rest in whichever backend is chosen; its key source depends on it.
-    secret_box = providers.Singleton(_secret_box, config.persistence)
-
-    persistence = providers.Selector(
-        config.persistence.backend,
+    persistence_settings = providers.Singleton(persistence_from_settings, config.persistence)
+    # Seals secrets at rest in whichever backend is chosen; its key source depends on it.
+    secret_box = providers.Singleton(secret_box_for, persistence_settings)
+    # The SQLAlchemy adapter (with its driver checked), imported only when a SQL backend is.
+    sql_adapter = providers.Callable(import_sql_adapter, persistence_settings.provided.backend)
+    persistence: providers.Provider[PersistenceBackend] = providers.Selector(
+        persistence_settings.provided.backend,
         memory=providers.Singleton(memory_backend, secret_box),
-        sqlite=providers.Singleton(sql_backend, config.persistence, secret_box),
-        postgres=providers.Singleton(sql_backend, config.persistence, secret_box),
-        none=providers.Singleton(memory_backend, secret_box),
+        sqlite=providers.Singleton(sql_backend, sql_adapter, persistence_settings, secret_box),
+        postgres=providers.Singleton(sql_backend, sql_adapter, persistence_settings, secret_box),
     )
+    opened_persistence = providers.Resource(open_persistence, persistence)
 
-    queue = providers.Selector(
-        config.queue.backend,
+    queue_settings = providers.Singleton(queue_from_settings, config.queue)
+    queue: providers.Provider[ExecutionQueue | None] = providers.Selector(
+        queue_settings.provided.backend,
         memory=providers.Singleton(InMemoryExecutionQueue),
-        redis=providers.Singleton(_redis_queue, config.queue),
-        rabbitmq=providers.Singleton(_rabbitmq_queue, config.queue),
+        redis=providers.Singleton(adapter_queue, queue_settings),
+        rabbitmq=providers.Singleton(adapter_queue, queue_settings),
         none=providers.Object(None),
     )
+    opened_queue = providers.Resource(open_queue, queue)
 
-    # Set at startup from the auth settings and the Gateway(auth=...) argument.
-    auth_provider: providers.Object[object] = providers.Object(None)
-    # Set at startup: the routing LLM client over litellm (and the local model, if used).
-    llm: providers.Object[object] = providers.Object(None)
+    auth: providers.Provider[AuthProvider | None] = providers.Singleton(
+        auth_from_settings, config.auth
+    )
+
+    local_model = providers.Resource(open_local_model, config.workspace.models)
+    llm: providers.Provider[LLMClient] = providers.Singleton(
+        routing_llm,
+        config.workspace.models,
+        local_model,
+        freeze_heap=config.server.freeze_heap,
+    )
+
+    memory: providers.Provider[MemoryManager | None] = providers.Object(None)
+
+
+async def provided(provider: providers.Provider[T]) -> T:
+    """What ``provider`` provides, awaited when it (or a dependency) is async: a Resource
+    opened at startup makes every provider that depends on it return a future, while an
+    override with a plain object does not."""
+    value: object = provider()
+    if inspect.isawaitable(value):
+        value = await value
+    return cast(T, value)
+
+
+async def close_resources(container: GatewayContainer) -> None:
+    """Close what the container's resources opened, in reverse dependency order."""
+    closing = container.shutdown_resources()
+    if closing is not None:
+        await closing

@@ -1,22 +1,21 @@
-"""The persistence backend the settings ask for, with its SecretBox.
+"""The persistence backend the settings ask for, and its lifecycle.
 
-``memory`` and ``none`` keep everything in the process; ``sqlite`` and ``postgres`` go through
-the SQLAlchemy adapter, imported only when chosen so a missing extra names its install line.
+``memory`` keeps everything in the process; ``sqlite`` and ``postgres`` go through the
+SQLAlchemy adapter, imported only when chosen so a missing extra names its install line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from types import ModuleType
 from typing import Any
 
 from pydantic import ValidationError
 
 from agent_gateway.composition.extras import import_adapter, require_installed
-from agent_gateway.options import FluentOptions
-from agent_gateway.settings import GatewaySettings, PersistenceSettings
+from agent_gateway.settings import PersistenceSettings
 from agent_gateway_core.errors import ConfigError
-from agent_gateway_core.in_memory.persistence import InMemoryPersistence
+from agent_gateway_core.in_memory import InMemoryPersistence
 from agent_gateway_core.ports.persistence.backend import PersistenceBackend
 from agent_gateway_core.ports.secret_box import SecretBox
 
@@ -30,13 +29,15 @@ SQL_BACKENDS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def effective_persistence(fluent: FluentOptions, settings: GatewaySettings) -> PersistenceSettings:
-    """What ``use_sqlite`` / ``use_postgres`` / ``use_persistence(None)`` chose, else
-    gateway.yaml's ``persistence`` (with env overrides)."""
-    if fluent.persistence_settings is None:
-        return settings.persistence
+def persistence_from_settings(config: Mapping[str, Any]) -> PersistenceSettings:
+    """gateway.yaml's ``persistence`` (already validated with the rest of the file)."""
+    return PersistenceSettings.model_validate(config)
+
+
+def persistence_from_code(options: Mapping[str, Any]) -> PersistenceSettings:
+    """What ``use_sqlite`` / ``use_postgres`` / ``use_persistence(None)`` chose."""
     try:
-        return PersistenceSettings.model_validate(fluent.persistence_settings)
+        return PersistenceSettings.model_validate(options)
     except ValidationError as exc:
         problems = "; ".join(error["msg"] for error in exc.errors())
         raise ConfigError(f"persistence configured in code: {problems}") from exc
@@ -46,14 +47,25 @@ def memory_backend(secret_box: SecretBox) -> PersistenceBackend:
     return InMemoryPersistence(secret_box=secret_box)
 
 
-def sql_backend(config: Mapping[str, Any], secret_box: SecretBox) -> PersistenceBackend:
-    """The SQLAlchemy adapter on SQLite or PostgreSQL (it creates a SQLite file's folder)."""
-    settings = PersistenceSettings.model_validate(config)
-    adapter = import_sql_adapter(settings.backend)
+def sql_backend(
+    adapter: ModuleType, settings: PersistenceSettings, secret_box: SecretBox
+) -> PersistenceBackend:
+    """The SQLAlchemy adapter on SQLite or PostgreSQL (it creates a SQLite file's folder).
+
+    ``adapter`` comes first: a missing extra is the first thing to tell, before the key."""
     backend: PersistenceBackend = adapter.SqlAlchemyPersistence.from_settings(
         adapter_settings(settings), secret_box=secret_box
     )
     return backend
+
+
+async def open_persistence(backend: PersistenceBackend) -> AsyncIterator[PersistenceBackend]:
+    """The backend initialized (schema checked or migrated), closed at shutdown."""
+    await backend.initialize()
+    try:
+        yield backend
+    finally:
+        await backend.aclose()
 
 
 def import_sql_adapter(backend: str) -> ModuleType:

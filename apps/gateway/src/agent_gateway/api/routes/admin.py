@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Request, Response
+from fastapi import Response
 
 from agent_gateway.api.deps import Services, protected_router, require_scope
 from agent_gateway.api.errors import ErrorBody, error_response
@@ -27,9 +27,9 @@ router = protected_router(tags=["Admin"])
         422: {"model": ErrorBody, "description": "The workspace on disk has problems."},
     },
 )
-async def reload_workspace(request: Request, services: Services) -> ReloadResponse | Response:
+async def reload_workspace(services: Services) -> ReloadResponse | Response:
     try:
-        await request.app.reload()
+        await services.reload.reload()
     except ConfigError as exc:
         headline, problems = problems_of(exc)
         return error_response(422, exc.code, headline, details=problems)

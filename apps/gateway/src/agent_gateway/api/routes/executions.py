@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Query
 
 from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
 from agent_gateway.api.errors import ErrorBody
@@ -16,10 +16,9 @@ from agent_gateway.api.schemas import (
     ExecutionPage,
 )
 from agent_gateway.services import GatewayServices
-from agent_gateway.worker import end_queued
 from agent_gateway_core.domain.auth import Principal
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
-from agent_gateway_core.errors import ConflictError, ExecutionCancelledError, ExecutionNotFoundError
+from agent_gateway_core.errors import ConflictError, ExecutionNotFoundError
 from agent_gateway_core.ports.persistence.executions import ExecutionQuery
 
 router = protected_router(tags=["Executions"])
@@ -98,20 +97,10 @@ async def list_execution_events(
     responses={**_NOT_FOUND, 409: {"model": ErrorBody, "description": "Already finished."}},
 )
 async def cancel_execution(
-    execution_id: str, request: Request, services: Services, principal: CurrentPrincipal
+    execution_id: str, services: Services, principal: CurrentPrincipal
 ) -> CancelResponse:
-    record = await _own_record(services, principal, execution_id)
-    _check_not_finished(record)
-    requested: bool = await request.app.cancel_execution(execution_id)
-    if record.status is ExecutionStatus.QUEUED:
-        # Nothing runs it yet: record the cancellation now rather than when a worker would
-        # have picked the job up (a queue drops a cancelled job without telling anyone).
-        error = ExecutionCancelledError("execution was cancelled before it started")
-        ended = await end_queued(
-            services, execution_id, ExecutionStatus.CANCELLED, str(error), error.code
-        )
-        requested = requested or ended
-    if not requested:
+    _check_not_finished(await _own_record(services, principal, execution_id))
+    if not await services.runtime.cancel(execution_id):
         _check_not_finished(await _own_record(services, principal, execution_id))
         raise ConflictError(
             f"execution {execution_id!r} cannot be cancelled: it is not running in this "

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from agent_gateway import __version__
+from agent_gateway._version import __version__
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.errors import BackendUnavailableError
 

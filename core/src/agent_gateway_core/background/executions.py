@@ -1,0 +1,246 @@
+"""The background-execution use case: submit, cancel, and run what a queue delivers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from agent_gateway_core.background.jobs import job_for, request_from_record
+from agent_gateway_core.background.queued import end_queued
+from agent_gateway_core.background.worker import QueueWorker
+from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
+from agent_gateway_core.engine.cancellation import CancellationRegistry
+from agent_gateway_core.engine.execution_engine import ExecutionEngine
+from agent_gateway_core.engine.request import ExecutionRequest
+from agent_gateway_core.errors import (
+    AgentDisabledError,
+    BackendUnavailableError,
+    ConfigError,
+    ConflictError,
+    ExecutionCancelledError,
+    InputValidationError,
+    NotFoundError,
+)
+from agent_gateway_core.ports.clock import Clock
+from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
+from agent_gateway_core.ports.persistence.executions import ExecutionStore
+
+logger = logging.getLogger(__name__)
+
+# Raised before the engine stores anything: the job can never run, so retrying is pointless.
+_CANNOT_RUN = (NotFoundError, AgentDisabledError, InputValidationError, ConfigError)
+
+
+class BackgroundExecutions:
+    """Executions that are accepted now and run later.
+
+    - :meth:`submit` checks the request, stores it as ``queued`` (so nothing accepted is
+      lost), then enqueues a job, or, with no queue, runs it in a task of this process.
+    - :meth:`cancel` signals the execution where it runs in this process, else through the
+      queue to whichever process runs it, and ends a still-queued record at once.
+    - :meth:`run_job` is what a worker calls with each delivery: it runs the execution if it
+      is still ``queued`` (delivery is at-least-once, so a redelivered job is skipped), then
+      acknowledges the job; an unexpected failure is retried through the queue and recorded
+      as failed once the queue gives up.
+
+    ``engine`` returns the current engine, so a reloaded workspace serves the next job.
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: Callable[[], ExecutionEngine],
+        executions: ExecutionStore,
+        queue: ExecutionQueue | None,
+        clock: Clock,
+        cancellations: CancellationRegistry,
+        cancel_poll_seconds: float = 0.5,
+    ) -> None:
+        self._engine = engine
+        self._executions = executions
+        self._queue = queue
+        self._clock = clock
+        self._cancellations = cancellations
+        self._cancel_poll = cancel_poll_seconds
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._worker: asyncio.Task[None] | None = None
+
+    @property
+    def queue(self) -> ExecutionQueue | None:
+        return self._queue
+
+    # ---------------------------------------------------------------- submit and cancel
+
+    async def submit(self, request: ExecutionRequest) -> str:
+        """Accept ``request`` to run in the background and return its execution id.
+
+        Raises what a run would raise before storing anything (unknown or disabled agent,
+        invalid input, ...); once stored, a queue that cannot take the job ends the execution
+        as failed and raises BackendUnavailableError.
+        """
+        request = await self._engine().accept(request)
+        if self._queue is None:
+            self._spawn(self._run_detached(request), name=f"execution-{request.execution_id}")
+            return request.execution_id
+        try:
+            await self._queue.enqueue(job_for(request, self._clock.now()))
+        except BackendUnavailableError as exc:
+            await self._end_queued(request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code)
+            raise
+        return request.execution_id
+
+    async def cancel(self, execution_id: str) -> bool:
+        """Request cancellation; ``True`` if it was requested or recorded.
+
+        ``False`` when the execution is unknown or already finished, or runs in another
+        process that nothing can reach (there is no queue).
+        """
+        if self._cancellations.cancel(execution_id):
+            return True
+        record = await self._executions.get(execution_id)
+        if record is None or record.status.is_terminal:
+            return False
+        requested = False
+        if self._queue is not None:
+            await self._queue.request_cancel(execution_id)
+            requested = True
+        if record.status is ExecutionStatus.QUEUED:
+            # Nothing runs it yet: record the cancellation now rather than when a worker picks
+            # the job up (a queue drops a cancelled job without telling anyone).
+            error = ExecutionCancelledError("execution was cancelled before it started")
+            ended = await self._end_queued(
+                execution_id, ExecutionStatus.CANCELLED, str(error), error.code
+            )
+            requested = requested or ended
+        return requested
+
+    # ---------------------------------------------------------------- workers
+
+    def start_worker(self, *, concurrency: int = 8, receive_timeout_seconds: float = 1.0) -> None:
+        """Consume the queue in a task of this process until :meth:`stop_worker` or
+        :meth:`aclose`."""
+        if self._queue is None:
+            raise ConfigError("a worker needs a queue: this runtime has none")
+        if self._worker is not None and not self._worker.done():
+            raise ConfigError("this runtime's worker is already running")
+        worker = QueueWorker(
+            self._queue,
+            self.run_job,
+            concurrency=concurrency,
+            receive_timeout_seconds=receive_timeout_seconds,
+        )
+        self._worker = self._spawn(worker.run(), name="execution-worker")
+
+    async def stop_worker(self) -> None:
+        """Stop consuming the queue. Executions it was running end as cancelled (their jobs,
+        unacknowledged, come back and are skipped). Harmless when no worker runs."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+
+    async def run_job(self, delivery: Delivery) -> None:
+        """Run one delivered job to its end (see the class docstring); never raises for the
+        job's own failures."""
+        queue = self._require_queue()
+        execution_id = delivery.job.execution_id
+        try:
+            await self._process(queue, delivery)
+        except Exception as exc:
+            logger.exception("background execution %s failed unexpectedly", execution_id)
+            try:
+                retried = await queue.retry(delivery, f"{type(exc).__name__}: {exc}")
+            except BackendUnavailableError:
+                return  # unacked: the queue delivers it again after its visibility timeout
+            if not retried:
+                await self._end_queued(
+                    execution_id,
+                    ExecutionStatus.FAILED,
+                    f"gave up after {delivery.attempt} attempt(s): {exc}",
+                    "internal_error",
+                )
+
+    async def aclose(self) -> None:
+        """Cancel the worker and the detached executions of this process, and wait for them."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    # ---------------------------------------------------------------- internals
+
+    async def _process(self, queue: ExecutionQueue, delivery: Delivery) -> None:
+        execution_id = delivery.job.execution_id
+        record = await self._executions.get(execution_id)
+        if record is None or record.status is not ExecutionStatus.QUEUED:
+            logger.info("job for execution %s skipped: not queued (redelivery)", execution_id)
+        elif await queue.is_cancel_requested(execution_id):
+            error = ExecutionCancelledError("execution was cancelled before it started")
+            await self._end_queued(execution_id, ExecutionStatus.CANCELLED, str(error), error.code)
+        else:
+            await self._run_delivered(queue, record, delivery.job.payload)
+        await queue.ack(delivery)
+
+    async def _run_delivered(
+        self, queue: ExecutionQueue, record: ExecutionRecord, payload: dict[str, Any]
+    ) -> None:
+        async with self._cancel_watch(queue, record.id):
+            await self._run_stored(request_from_record(record, payload))
+
+    async def _run_detached(self, request: ExecutionRequest) -> None:
+        try:
+            await self._run_stored(request)
+        except Exception:
+            logger.exception("background execution %s failed", request.execution_id)
+
+    async def _run_stored(self, request: ExecutionRequest) -> None:
+        """Run a stored ``queued`` execution; one that cannot run is recorded as failed."""
+        try:
+            await self._engine().run(request)
+        except _CANNOT_RUN as exc:
+            await self._end_queued(request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code)
+        except ConflictError:
+            pass  # cancelled while queued: already terminal
+
+    @contextlib.asynccontextmanager
+    async def _cancel_watch(self, queue: ExecutionQueue, execution_id: str) -> AsyncIterator[None]:
+        """Forward a cancellation requested through the queue to the running execution."""
+
+        async def watch() -> None:
+            # Polled: the request may come from another process, through the queue's backend.
+            while True:
+                if await queue.is_cancel_requested(execution_id):
+                    self._cancellations.cancel(execution_id)
+                    return
+                await asyncio.sleep(self._cancel_poll)
+
+        watcher = asyncio.create_task(watch())
+        try:
+            yield
+        finally:
+            watcher.cancel()
+            await asyncio.wait({watcher})
+            if not watcher.cancelled() and watcher.exception() is not None:
+                logger.warning(
+                    "stopped watching %s for cancellation: %s", execution_id, watcher.exception()
+                )
+
+    def _end_queued(
+        self, execution_id: str, status: ExecutionStatus, error: str, error_code: str
+    ) -> Coroutine[Any, Any, bool]:
+        return end_queued(self._executions, self._clock, execution_id, status, error, error_code)
+
+    def _require_queue(self) -> ExecutionQueue:
+        if self._queue is None:
+            raise ConfigError("this runtime has no queue to deliver jobs")
+        return self._queue
+
+    def _spawn(self, coro: Coroutine[Any, Any, None], *, name: str) -> asyncio.Task[None]:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task

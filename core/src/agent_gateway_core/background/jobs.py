@@ -1,0 +1,48 @@
+"""What goes into a queue job, and the request rebuilt from it in whichever process runs it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionRecord
+from agent_gateway_core.engine.request import ExecutionRequest
+from agent_gateway_core.ports.execution_queue import ExecutionJob
+
+
+def job_for(request: ExecutionRequest, enqueued_at: datetime) -> ExecutionJob:
+    """The job that runs a stored ``queued`` execution.
+
+    The record holds the message, input and identities; the payload carries only what the
+    record does not (per-call options, a schedule's instructions), as plain JSON.
+    """
+    payload: dict[str, Any] = {
+        "options": request.options.model_dump(mode="json", exclude_none=True)
+    }
+    if request.instructions:
+        payload["instructions"] = request.instructions
+    return ExecutionJob(
+        execution_id=request.execution_id,
+        agent_id=request.agent_id,
+        enqueued_at=enqueued_at,
+        payload=payload,
+    )
+
+
+def request_from_record(record: ExecutionRecord, payload: dict[str, Any]) -> ExecutionRequest:
+    """The request of a stored ``queued`` execution, to be run under the record's id."""
+    return ExecutionRequest(
+        agent_id=record.agent_id,
+        message=record.message,
+        input=dict(record.input),
+        options=ExecutionOptions(**payload.get("options", {})),
+        user_id=record.user_id,
+        session_id=record.session_id,
+        execution_id=record.id,
+        kind=record.kind,
+        parent_execution_id=record.parent_execution_id,
+        schedule_id=record.schedule_id,
+        idempotency_key=record.idempotency_key,
+        instructions=payload.get("instructions"),
+        record_created=True,
+    )

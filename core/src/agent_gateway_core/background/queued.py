@@ -1,0 +1,40 @@
+"""Ending an execution that never started: cancelled while queued, or unable to run."""
+
+from __future__ import annotations
+
+from agent_gateway_core.domain.events import EventType, NewEvent
+from agent_gateway_core.domain.execution import ExecutionStatus, StopReason
+from agent_gateway_core.errors import ConflictError
+from agent_gateway_core.ports.clock import Clock
+from agent_gateway_core.ports.persistence.executions import ExecutionStore, ExecutionUpdate
+
+
+async def end_queued(
+    executions: ExecutionStore,
+    clock: Clock,
+    execution_id: str,
+    status: ExecutionStatus,
+    error: str,
+    error_code: str,
+) -> bool:
+    """Move a ``queued`` execution straight to ``status`` (cancelled or failed), with its
+    terminal event, in one write. ``False`` when it has already ended: whoever ended it
+    decided how."""
+    now = clock.now()
+    cancelled = status is ExecutionStatus.CANCELLED
+    event = NewEvent(
+        type=EventType.CANCELLED if cancelled else EventType.FAILED,
+        at=now,
+        data={"status": status.value, "error": error, "error_code": error_code},
+    )
+    update = ExecutionUpdate(
+        status=status,
+        at=now,
+        stop_reason=StopReason.CANCELLED if cancelled else StopReason.ERROR,
+        error=error,
+    )
+    try:
+        await executions.transition(execution_id, update, [event])
+    except ConflictError:
+        return False
+    return True

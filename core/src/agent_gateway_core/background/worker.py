@@ -1,0 +1,63 @@
+"""The consume loop of a queue worker: receive jobs, run up to ``concurrency`` at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from agent_gateway_core.errors import BackendUnavailableError
+from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
+
+logger = logging.getLogger(__name__)
+
+
+class QueueWorker:
+    """Hands each delivery of ``queue`` to ``run_job`` (which acks, retries or gives up).
+
+    A queue that is unreachable is retried every ``receive_timeout_seconds``, so a worker
+    outlives a broker restart. Cancelling :meth:`run` cancels the jobs running too.
+    """
+
+    def __init__(
+        self,
+        queue: ExecutionQueue,
+        run_job: Callable[[Delivery], Coroutine[Any, Any, None]],
+        *,
+        concurrency: int = 8,
+        receive_timeout_seconds: float = 1.0,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        self._queue = queue
+        self._run_job = run_job
+        self._slots = asyncio.Semaphore(concurrency)
+        self._receive_timeout = receive_timeout_seconds
+
+    async def run(self) -> None:
+        """Receive and run jobs until cancelled."""
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                await self._slots.acquire()
+                delivery = await self._receive()
+                if delivery is None:
+                    self._slots.release()
+                    continue
+                task = asyncio.create_task(self._run_job(delivery))
+                running.add(task)
+                task.add_done_callback(running.discard)
+                task.add_done_callback(lambda _: self._slots.release())
+        finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+
+    async def _receive(self) -> Delivery | None:
+        try:
+            return await self._queue.receive(self._receive_timeout)
+        except BackendUnavailableError as exc:
+            logger.warning("execution queue unavailable, retrying: %s", exc)
+            await asyncio.sleep(self._receive_timeout)
+            return None
