@@ -20,6 +20,7 @@ from agent_gateway_core.engine.hooks import HookCallback, HookRegistry
 from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
 from agent_gateway_core.engine.schemas import SchemaSource
 from agent_gateway_core.engine.tool_registry import ToolRegistry
+from agent_gateway_core.errors import ConfigError, WorkspaceError, WorkspaceProblem
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
 from agent_gateway_core.ports.llm_client import LLMClient
@@ -31,6 +32,8 @@ from agent_gateway_core.sessions import ConversationLog, SessionStore
 from agent_gateway_core.workspace.state import WorkspaceState
 
 logger = logging.getLogger(__name__)
+
+JsonSchema = dict[str, Any]
 
 
 class Runtime:
@@ -110,6 +113,7 @@ class Runtime:
         )
         self._owns_persistence = False
         self._closed = False
+        self._revision = 0
         self._engine = self._build_engine(workspace)
         self._background = BackgroundExecutions(
             engine=lambda: self._engine,
@@ -182,6 +186,12 @@ class Runtime:
         return self._engine
 
     @property
+    def revision(self) -> tuple[int, int]:
+        """Changes whenever what the runtime serves does: a reload, a schema set in code, a
+        tool registered or discovered. A host caches what it derives from the agents on it."""
+        return self._revision, self._tools.version
+
+    @property
     def tool_registry(self) -> ToolRegistry:
         return self._tools
 
@@ -220,6 +230,30 @@ class Runtime:
     def is_agent_enabled(self, agent_id: str) -> bool:
         agent = self.workspace.agents.get(agent_id)
         return agent is not None and agent.enabled
+
+    def check_agents(self) -> None:
+        """Build every enabled agent now (tools, skills, schemas) rather than on its first
+        request. Raises WorkspaceError with one problem per agent that cannot be built."""
+        problems: list[WorkspaceProblem] = []
+        for agent_id, agent in self.workspace.agents.items():
+            if not agent.enabled:
+                continue
+            try:
+                self._engine.plan_for(agent_id)
+            except ConfigError as exc:
+                problems.append(WorkspaceProblem(f"agents/{agent_id}/AGENT.md", str(exc)))
+        if problems:
+            raise WorkspaceError(problems)
+
+    def agent_schemas(self, agent_id: str) -> tuple[JsonSchema | None, JsonSchema | None]:
+        """The input and output JSON Schemas an invoke of the agent applies: set in code, else
+        AGENT.md. Raises AgentNotFoundError, AgentDisabledError, or ConfigError for an agent
+        that cannot be built."""
+        plan = self._engine.plan_for(agent_id)
+        return (
+            plan.input_schema.json_schema if plan.input_schema is not None else None,
+            plan.output_schema.json_schema if plan.output_schema is not None else None,
+        )
 
     # ---------------------------------------------------------------- executions
 
@@ -368,6 +402,7 @@ class Runtime:
         self._engine = self._build_engine(self.workspace)
 
     def _build_engine(self, workspace: WorkspaceState) -> ExecutionEngine:
+        self._revision += 1
         return ExecutionEngine(
             workspace=workspace,
             llm=self._llm,

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from agent_gateway_core.domain.tool import ToolDefinition
     from agent_gateway_core.engine.execution_engine import ExecutionEngine
     from agent_gateway_core.engine.request import StreamItem
+    from agent_gateway_core.engine.schemas import SchemaSource
     from agent_gateway_core.engine.tool_registry import ToolRegistry
     from agent_gateway_core.ports.auth_provider import AuthProvider
     from agent_gateway_core.ports.memory_manager import MemoryManager
@@ -102,8 +103,8 @@ class Gateway(FluentConfiguration, FastAPI):
             choose(self._container.auth, auth_from_option(auth))
         self._services: GatewayServices | None = None
         self._reloader: WorkspaceReloader | None = None
-        self._pending_input_schemas: dict[str, Any] = {}
-        self._pending_output_schemas: dict[str, Any] = {}
+        self._pending_input_schemas: dict[str, SchemaSource] = {}
+        self._pending_output_schemas: dict[str, SchemaSource] = {}
         FluentConfiguration.__init__(
             self, is_started=lambda: self.started, container=self._container
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 from agent_gateway.composition.container import GatewayContainer, close_resources, provided
 from agent_gateway.composition.features import check_available_features
 from agent_gateway.composition.model_clients import workspace_models
-from agent_gateway.composition.workspace import check_agents, load_gateway_workspace
+from agent_gateway.composition.workspace import load_gateway_workspace
 from agent_gateway.http_policy import resolve_http_policy
 from agent_gateway.options import FluentOptions
 from agent_gateway.services import GatewayServices
@@ -76,7 +76,7 @@ async def start_services(
         stack.push_async_callback(runtime.aclose)
         host.configure(runtime)
         await runtime.start()
-        check_agents(runtime)
+        runtime.check_agents()
         services = GatewayServices(
             settings=settings,
             runtime=runtime,

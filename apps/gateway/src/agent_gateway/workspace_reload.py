@@ -9,7 +9,7 @@ from pathlib import Path
 
 from agent_gateway.composition.llm import LOCAL_PREFIX
 from agent_gateway.composition.model_clients import workspace_models
-from agent_gateway.composition.workspace import check_agents, load_gateway_workspace
+from agent_gateway.composition.workspace import load_gateway_workspace
 from agent_gateway_core.errors import ConfigError
 from agent_gateway_core.runtime import Runtime
 from agent_gateway_core.workspace import WorkspaceState
@@ -52,7 +52,7 @@ class WorkspaceReload:
             runtime.reload(workspace)
             self._configure(runtime)  # agents may have appeared or gone
             try:
-                check_agents(runtime)
+                runtime.check_agents()
             except ConfigError:
                 runtime.reload(previous)
                 raise

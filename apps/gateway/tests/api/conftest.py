@@ -1,8 +1,14 @@
-"""A started Gateway over a workspace written per test, its HTTP client, and the fake model.
+"""A started Gateway over a workspace written per test, its HTTP client, and the scripted model.
 
-The model is the fake OpenAI-compatible server on 127.0.0.1, reached through the real litellm
-adapter; tests script it with ``fake_model.push(reply(...))``. Two API keys exist: ``alice``
-(every scope) and ``bob`` (``read`` only), so tests can check what one caller sees of another's.
+The model is the in-process :class:`ScriptedLLM`, put in the container's ``llm`` provider by
+``gw.container.llm.override(...)``: no HTTP model server runs. Tests script it with
+``model.push(reply(...))`` (by default it answers ``echo: <last user message>``) and read what
+the gateway asked of it in ``model.requests`` (``LLMRequest`` objects: the model is the whole
+litellm string, e.g. ``openai/gpt-4o-mini``; messages are core ``Message`` objects). gateway.yaml's
+``api_base`` points at a port nothing listens on, so a model call that slipped past the
+override would fail loudly. Tests that build their own Gateway use ``new_gateway(...)``, which
+overrides it the same way. Two API keys exist: ``alice`` (every scope) and ``bob`` (``read``
+only), so tests can check what one caller sees of another's.
 """
 
 from __future__ import annotations
@@ -15,12 +21,16 @@ from typing import Any
 
 import httpx
 import pytest
+from dependency_injector import providers
 
 from agent_gateway import Gateway
-from agent_gateway_testing.fake_openai import FakeOpenAIServer
+from agent_gateway_core.testing import ScriptedLLM
 
 ALICE = {"Authorization": "Bearer sk-alice"}
 BOB = {"Authorization": "Bearer sk-bob"}
+
+# The discard port: nothing listens there, so a real HTTP model call is refused at once.
+UNREACHABLE_API_BASE = "http://127.0.0.1:9/v1"
 
 GATEWAY_YAML = """\
 model:
@@ -100,24 +110,37 @@ AGENTS = {
 WriteFiles = Callable[[Mapping[str, str]], None]
 Eventually = Callable[[Callable[[], Awaitable[Any]]], Awaitable[Any]]
 WaitForStatus = Callable[..., Awaitable[dict[str, Any]]]
+NewGateway = Callable[..., Gateway]
 
 
 @pytest.fixture
-async def fake_model() -> AsyncIterator[FakeOpenAIServer]:
-    async with FakeOpenAIServer() as server:
-        yield server
+def model() -> ScriptedLLM:
+    """The model every gateway of the test calls: ``model.push(...)``, ``model.requests``."""
+    return ScriptedLLM()
 
 
 @pytest.fixture
-def workspace(
-    tmp_path: Path, fake_model: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # A key, so that a real model call would get as far as the (unreachable) api_base.
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     # Data in memory: isolated per test (the SQLite default has its own tests).
     monkeypatch.setenv("AGENT_GATEWAY_PERSISTENCE__BACKEND", "memory")
     root = tmp_path / "workspace"
-    _write(root, {"gateway.yaml": GATEWAY_YAML.format(api_base=fake_model.base_url), **AGENTS})
+    _write(root, {"gateway.yaml": GATEWAY_YAML.format(api_base=UNREACHABLE_API_BASE), **AGENTS})
     return root
+
+
+@pytest.fixture
+def new_gateway(workspace: Path, model: ScriptedLLM) -> NewGateway:
+    """``new_gateway(**kwargs)``: a ``Gateway(workspace=..., **kwargs)``, not started, whose
+    container's ``llm`` is overridden with ``model``."""
+
+    def build(**kwargs: Any) -> Gateway:
+        gw = Gateway(workspace=workspace, **kwargs)
+        gw.container.llm.override(providers.Object(model))
+        return gw
+
+    return build
 
 
 @pytest.fixture
@@ -127,9 +150,8 @@ def write_files(workspace: Path) -> WriteFiles:
 
 
 @pytest.fixture
-async def gateway(workspace: Path) -> AsyncIterator[Gateway]:
-    gw = Gateway(workspace=workspace)
-    async with gw:
+async def gateway(new_gateway: NewGateway) -> AsyncIterator[Gateway]:
+    async with new_gateway() as gw:
         yield gw
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.routing import iter_route_contexts
 
 from agent_gateway import Gateway
+
+from .conftest import NewGateway
 
 pytestmark = pytest.mark.integration
 
@@ -68,8 +69,8 @@ async def test_an_x_api_key_header_works_too(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
 
 
-async def test_with_auth_off_every_caller_sees_every_execution(workspace: Path) -> None:
-    gw = Gateway(workspace=workspace, auth=False)
+async def test_with_auth_off_every_caller_sees_every_execution(new_gateway: NewGateway) -> None:
+    gw = new_gateway(auth=False)
     async with (
         gw,
         httpx.AsyncClient(

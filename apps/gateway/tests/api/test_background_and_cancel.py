@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from agent_gateway import Gateway
-from agent_gateway_core.testing.scripted_llm import ScriptedReply, reply
-from agent_gateway_testing.fake_openai import FakeOpenAIServer
+from agent_gateway_core.testing import ScriptedLLM, ScriptedReply, reply
 
 pytestmark = pytest.mark.integration
 
@@ -22,9 +21,9 @@ BOB = {"Authorization": "Bearer sk-bob"}
 
 
 async def test_async_invoke_answers_202_and_the_queue_runs_it(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer, wait_for_status: WaitForStatus
+    client: httpx.AsyncClient, model: ScriptedLLM, wait_for_status: WaitForStatus
 ) -> None:
-    fake_model.push(reply("done later"))
+    model.push(reply("done later"))
 
     response = await client.post(
         "/v1/agents/assistant/invoke", json={"message": "hi", "async": True}
@@ -43,7 +42,7 @@ async def test_async_invoke_answers_202_and_the_queue_runs_it(
 
 
 async def test_background_executions_keep_the_options(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer, wait_for_status: WaitForStatus
+    client: httpx.AsyncClient, model: ScriptedLLM, wait_for_status: WaitForStatus
 ) -> None:
     response = await client.post(
         "/v1/agents/assistant/invoke",
@@ -51,7 +50,7 @@ async def test_background_executions_keep_the_options(
     )
 
     await wait_for_status(response.json()["execution_id"], "succeeded")
-    assert fake_model.requests[0].body["model"] == "gpt-4o"
+    assert model.requests[0].model == "openai/gpt-4o"
 
 
 async def test_an_agent_with_execution_mode_async_always_answers_202(
@@ -77,9 +76,9 @@ async def test_async_invoke_checks_the_request_before_accepting_it(
 
 
 async def test_cancelling_a_running_execution(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer, wait_for_status: WaitForStatus
+    client: httpx.AsyncClient, model: ScriptedLLM, wait_for_status: WaitForStatus
 ) -> None:
-    fake_model.push(ScriptedReply(hang=True))
+    model.push(ScriptedReply(hang=True))
     accepted = await client.post(
         "/v1/agents/assistant/invoke", json={"message": "hi", "async": True}
     )
@@ -96,7 +95,7 @@ async def test_cancelling_a_running_execution(
 
 
 async def test_cancelling_a_queued_execution_records_it_cancelled_at_once(
-    gateway: Gateway, client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    gateway: Gateway, client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
     services = gateway.services
     assert services is not None
@@ -116,7 +115,7 @@ async def test_cancelling_a_queued_execution_records_it_cancelled_at_once(
     assert events[-1]["type"] == "execution.cancelled"
     assert services.queue is not None
     assert await services.queue.is_cancel_requested(execution_id)
-    assert fake_model.requests == []
+    assert model.requests == []
 
 
 async def test_cancelling_a_finished_execution_is_409(client: httpx.AsyncClient) -> None:
@@ -144,9 +143,9 @@ async def test_cancelling_an_unknown_or_someone_elses_execution_is_404(
 
 
 async def test_a_sync_invoke_cancelled_while_running_is_409(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer, eventually: Eventually
+    client: httpx.AsyncClient, model: ScriptedLLM, eventually: Eventually
 ) -> None:
-    fake_model.push(ScriptedReply(hang=True))
+    model.push(ScriptedReply(hang=True))
     invoke = asyncio.create_task(client.post("/v1/agents/assistant/invoke", json={"message": "x"}))
 
     async def running() -> list[dict[str, Any]]:

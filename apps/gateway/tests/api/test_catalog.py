@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 
-from agent_gateway import Gateway
+from .conftest import NewGateway
 
 pytestmark = pytest.mark.integration
 
@@ -53,8 +51,8 @@ async def test_agent_detail_has_schemas_and_schedules(client: httpx.AsyncClient)
     ]
 
 
-async def test_a_schema_set_in_code_is_the_one_shown(workspace: Path) -> None:
-    gw = Gateway(workspace=workspace)
+async def test_a_schema_set_in_code_is_the_one_shown(new_gateway: NewGateway) -> None:
+    gw = new_gateway()
     gw.set_output_schema("assistant", {"type": "object", "properties": {"x": {"type": "string"}}})
     async with (
         gw,
@@ -115,8 +113,8 @@ async def test_tools_list_and_detail(client: httpx.AsyncClient) -> None:
     assert unknown.json()["error"]["code"] == "tool_not_found"
 
 
-async def test_tools_registered_in_code_are_listed(workspace: Path) -> None:
-    gw = Gateway(workspace=workspace)
+async def test_tools_registered_in_code_are_listed(new_gateway: NewGateway) -> None:
+    gw = new_gateway()
 
     @gw.tool
     def shout(text: str) -> str:

@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agent_gateway_core.testing.scripted_llm import ScriptedReply, reply, tool_call
-from agent_gateway_testing.fake_openai import FakeOpenAIServer
+from agent_gateway_core.testing import ScriptedLLM, ScriptedReply, reply, tool_call
 
 pytestmark = pytest.mark.integration
 
@@ -28,9 +27,9 @@ def parse_sse(text: str) -> list[tuple[int, str, Any]]:
 
 
 async def test_a_chat_turn_answers_json_and_the_next_turn_sees_the_history(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(reply("Nice to meet you, Ada."), reply("You are Ada."))
+    model.push(reply("Nice to meet you, Ada."), reply("You are Ada."))
 
     first = await client.post(CHAT, json={"message": "I am Ada"})
     session_id = first.json()["session_id"]
@@ -43,7 +42,7 @@ async def test_a_chat_turn_answers_json_and_the_next_turn_sees_the_history(
     assert body["session_id"] == session_id
     assert body["execution_id"] == second.headers["X-Execution-Id"]
     assert (body["status"], body["raw_text"]) == ("succeeded", "You are Ada.")
-    sent = [(m["role"], m["content"]) for m in fake_model.requests[1].body["messages"][1:]]
+    sent = [(m.role, m.content) for m in model.requests[1].messages[1:]]
     assert sent == [
         ("user", "I am Ada"),
         ("assistant", "Nice to meet you, Ada."),
@@ -71,9 +70,9 @@ async def test_another_users_session_is_404_to_them(client: httpx.AsyncClient) -
 
 
 async def test_a_failed_turn_is_an_error_with_the_execution_id(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(ScriptedReply(status=401, error_message="bad key"))
+    model.push(ScriptedReply(status=401, error_message="bad key"))
 
     response = await client.post(CHAT, json={"message": "hi"})
 
@@ -85,9 +84,9 @@ async def test_a_failed_turn_is_an_error_with_the_execution_id(
 
 
 async def test_chat_with_accept_event_stream_streams_sse(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(reply("Hello there, friend"))
+    model.push(reply("Hello there, friend"))
 
     response = await client.post(CHAT, json={"message": "hi"}, headers=SSE)
 
@@ -111,9 +110,9 @@ async def test_chat_with_accept_event_stream_streams_sse(
 
 
 async def test_stream_true_streams_tool_calls_and_results(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(tool_call("stock-level", {"sku": "AB-1"}), reply("42"))
+    model.push(tool_call("stock-level", {"sku": "AB-1"}), reply("42"))
 
     response = await client.post(CHAT, json={"message": "stock?", "stream": True})
 
@@ -129,9 +128,9 @@ async def test_stream_true_streams_tool_calls_and_results(
 
 
 async def test_a_stream_whose_model_fails_ends_with_an_error_event(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(ScriptedReply(status=400, error_message="bad request"))
+    model.push(ScriptedReply(status=400, error_message="bad request"))
 
     response = await client.post(CHAT, json={"message": "hi"}, headers=SSE)
 
@@ -153,7 +152,7 @@ async def test_a_stream_that_cannot_start_is_an_ordinary_error_response(
 
 
 async def test_a_streamed_turn_continues_the_session(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
     first = await client.post(CHAT, json={"message": "one"})
     session_id = first.json()["session_id"]

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from agent_gateway_core.testing.scripted_llm import ScriptedReply
-from agent_gateway_testing.fake_openai import FakeOpenAIServer
+from agent_gateway_core.testing import ScriptedLLM, ScriptedReply
 
 pytestmark = pytest.mark.integration
 
@@ -43,15 +42,15 @@ async def test_list_is_newest_first_and_paginated(client: httpx.AsyncClient) -> 
 
 
 async def test_list_filters_by_agent_status_and_since(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(ScriptedReply(hang=True))
+    model.push(ScriptedReply(hang=True))
     timed_out = (
         await client.post(
             "/v1/agents/assistant/invoke", json={"message": "hi", "options": {"timeout_ms": 50}}
         )
     ).headers["X-Execution-Id"]
-    fake_model.push(ScriptedReply(content='{"category": "bug", "urgent": false}'))
+    model.push(ScriptedReply(content='{"category": "bug", "urgent": false}'))
     triaged = await invoke(client, "triage")
 
     by_agent = (await client.get("/v1/executions", params={"agent_id": "triage"})).json()

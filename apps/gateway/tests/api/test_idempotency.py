@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agent_gateway_core.testing.scripted_llm import ScriptedReply, reply
-from agent_gateway_testing.fake_openai import FakeOpenAIServer
+from agent_gateway_core.testing import ScriptedLLM, ScriptedReply, reply
 
 pytestmark = pytest.mark.integration
 
@@ -22,9 +21,9 @@ def keyed(key: str, **headers: str) -> dict[str, str]:
 
 
 async def test_a_repeat_returns_the_stored_result_without_calling_the_model_again(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(reply("first answer"), reply("second answer"))
+    model.push(reply("first answer"), reply("second answer"))
     body = {"message": "hi", "input": {"a": 1, "b": 2}}
 
     first = await client.post(INVOKE, json=body, headers=keyed("k-1"))
@@ -38,11 +37,11 @@ async def test_a_repeat_returns_the_stored_result_without_calling_the_model_agai
     assert again.json()["raw_text"] == "first answer"
     assert again.headers["X-Execution-Id"] == first.headers["X-Execution-Id"]
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert len(fake_model.requests) == 1
+    assert len(model.requests) == 1
 
 
 async def test_the_same_key_with_another_body_is_409(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
     first = await client.post(INVOKE, json={"message": "hi"}, headers=keyed("k-2"))
 
@@ -53,7 +52,7 @@ async def test_the_same_key_with_another_body_is_409(
     assert error["code"] == "idempotency_conflict"
     assert "'k-2'" in error["message"]
     assert first.json()["execution_id"] in error["message"]
-    assert len(fake_model.requests) == 1
+    assert len(model.requests) == 1
 
 
 async def test_keys_are_per_caller(client: httpx.AsyncClient) -> None:
@@ -65,9 +64,9 @@ async def test_keys_are_per_caller(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_repeat_of_a_failed_execution_replays_the_failure(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(ScriptedReply(hang=True))
+    model.push(ScriptedReply(hang=True))
     body = {"message": "hi", "options": {"timeout_ms": 100}}
 
     first = await client.post(INVOKE, json=body, headers=keyed("k-3"))
@@ -80,10 +79,10 @@ async def test_a_repeat_of_a_failed_execution_replays_the_failure(
 
 async def test_a_repeat_while_the_first_still_runs_is_202_with_the_same_id(
     client: httpx.AsyncClient,
-    fake_model: FakeOpenAIServer,
+    model: ScriptedLLM,
     wait_for_status: Callable[..., Awaitable[dict[str, Any]]],
 ) -> None:
-    fake_model.push(ScriptedReply(delay_seconds=0.5, content="slow"))
+    model.push(ScriptedReply(delay_seconds=0.5, content="slow"))
     body = {"message": "hi", "async": True}
 
     first = await client.post(INVOKE, json=body, headers=keyed("k-4"))
@@ -96,7 +95,7 @@ async def test_a_repeat_while_the_first_still_runs_is_202_with_the_same_id(
     done = await client.post(INVOKE, json=body, headers=keyed("k-4"))
     assert done.status_code == 200
     assert done.json()["raw_text"] == "slow"
-    assert len(fake_model.requests) == 1
+    assert len(model.requests) == 1
 
 
 async def test_a_first_request_rejected_before_running_does_not_burn_the_key(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from agent_gateway_core.testing.scripted_llm import ScriptedReply, reply, tool_call
-from agent_gateway_testing.fake_openai import FakeOpenAIServer
+from agent_gateway import Gateway
+from agent_gateway_core.testing import ScriptedLLM, ScriptedReply, reply, tool_call
+
+from .conftest import UNREACHABLE_API_BASE
 
 pytestmark = pytest.mark.integration
 
@@ -16,9 +20,9 @@ INVOKE = "/v1/agents/assistant/invoke"
 
 
 async def test_invoke_returns_the_result_with_its_execution_id_in_body_and_header(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(reply("Hello Ada.", input_tokens=12, output_tokens=3))
+    model.push(reply("Hello Ada.", input_tokens=12, output_tokens=3))
 
     response = await client.post(INVOKE, json={"message": "Hi, I am Ada"})
 
@@ -37,35 +41,57 @@ async def test_invoke_returns_the_result_with_its_execution_id_in_body_and_heade
     assert stored["message"] == "Hi, I am Ada"
 
 
-async def test_invoke_runs_the_agents_tools(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+async def test_the_suite_runs_on_the_scripted_model_not_over_http(
+    gateway: Gateway, client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(tool_call("stock-level", {"sku": "AB-1"}), reply("42 units."))
+    response = await client.post(INVOKE, json={"message": "Are you real?"})
+
+    assert response.status_code == 200
+    assert response.json()["raw_text"] == "echo: Are you real?"
+    services = gateway.services
+    assert services is not None
+    assert services.llm is model
+    [request] = model.requests
+    assert request.model == "openai/gpt-4o-mini"
+    assert (request.messages[-1].role, request.messages[-1].content) == ("user", "Are you real?")
+    # gateway.yaml's api_base reaches the client with the request, and nothing listens there:
+    # a model call that went over HTTP instead would have failed.
+    assert request.api_base == UNREACHABLE_API_BASE
+    address = urlsplit(UNREACHABLE_API_BASE)
+    assert address.hostname is not None
+    with pytest.raises(ConnectionRefusedError):
+        await asyncio.open_connection(address.hostname, address.port)
+
+
+async def test_invoke_runs_the_agents_tools(client: httpx.AsyncClient, model: ScriptedLLM) -> None:
+    model.push(tool_call("stock-level", {"sku": "AB-1"}), reply("42 units."))
 
     response = await client.post(INVOKE, json={"message": "Stock of AB-1?"})
 
     assert response.json()["raw_text"] == "42 units."
     assert response.json()["usage"]["tool_calls"] == 1
-    tool_message = fake_model.requests[1].body["messages"][-1]
-    assert json.loads(tool_message["content"]) == {"sku": "AB-1", "units": 42}
+    tool_message = model.requests[1].messages[-1]
+    assert tool_message.role == "tool"
+    assert tool_message.content is not None
+    assert json.loads(tool_message.content) == {"sku": "AB-1", "units": 42}
 
 
 async def test_options_override_the_model_settings(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
     options = {"model": "openai/gpt-4o", "temperature": 0.7, "max_tokens": 33}
 
     response = await client.post(INVOKE, json={"message": "hi", "options": options})
 
     assert response.status_code == 200
-    sent = fake_model.requests[0].body
-    assert (sent["model"], sent["temperature"], sent["max_tokens"]) == ("gpt-4o", 0.7, 33)
+    sent = model.requests[0]
+    assert (sent.model, sent.temperature, sent.max_tokens) == ("openai/gpt-4o", 0.7, 33)
 
 
 async def test_structured_output_comes_back_parsed(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(reply('{"category": "bug", "urgent": true}'))
+    model.push(reply('{"category": "bug", "urgent": true}'))
 
     response = await client.post(
         "/v1/agents/triage/invoke", json={"message": "It crashes", "input": {"tier": "pro"}}
@@ -129,7 +155,7 @@ async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
 
 
 async def test_input_failing_the_agents_input_schema_is_422_with_the_problem(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
     # ``minimum`` is checked by the agent's schema itself, after the typed body parsed.
     response = await client.post(
@@ -141,14 +167,14 @@ async def test_input_failing_the_agents_input_schema_is_422_with_the_problem(
     assert error["code"] == "input_validation_error"
     assert "'triage'" in error["message"]
     assert error["details"] == ["seats: 0 is less than the minimum of 1"]
-    assert fake_model.requests == []
+    assert model.requests == []
 
 
 async def test_a_model_failure_is_502_with_the_execution_id_in_body_and_header(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    # The first call and the adapter's three retries; Retry-After 0 keeps it quick.
-    fake_model.push(*[ScriptedReply(status=500, error_message="boom", retry_after=0)] * 4)
+    # A client's error is final (retries are the adapter's own, tested with it): one is enough.
+    model.push(ScriptedReply(status=500, error_message="boom"))
 
     response = await client.post(INVOKE, json={"message": "hi"})
 
@@ -159,12 +185,13 @@ async def test_a_model_failure_is_502_with_the_execution_id_in_body_and_header(
     assert error["execution_id"] == response.headers["X-Execution-Id"]
     stored = (await client.get(f"/v1/executions/{error['execution_id']}")).json()
     assert stored["status"] == "failed"
+    assert len(model.requests) == 1
 
 
 async def test_a_model_that_hangs_past_timeout_ms_is_504(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(ScriptedReply(hang=True))
+    model.push(ScriptedReply(hang=True))
 
     response = await client.post(INVOKE, json={"message": "hi", "options": {"timeout_ms": 200}})
 
@@ -178,9 +205,9 @@ async def test_a_model_that_hangs_past_timeout_ms_is_504(
 
 
 async def test_an_answer_failing_the_output_schema_is_502_with_the_problems(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(reply('{"category": "other"}'), reply('{"category": "other"}'))
+    model.push(reply('{"category": "other"}'), reply('{"category": "other"}'))
 
     response = await client.post(
         "/v1/agents/triage/invoke", json={"message": "hi", "input": {"tier": "free"}}

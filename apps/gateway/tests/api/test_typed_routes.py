@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agent_gateway_core.testing.scripted_llm import reply
-from agent_gateway_testing.fake_openai import FakeOpenAIServer
+from agent_gateway_core.testing import ScriptedLLM, reply
 
 pytestmark = pytest.mark.integration
 
@@ -54,9 +53,9 @@ async def test_openapi_shows_the_agents_own_request_and_response(
 
 
 async def test_the_typed_route_answers_like_the_generic_one(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer
+    client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
-    fake_model.push(reply('{"category": "billing", "urgent": false}'))
+    model.push(reply('{"category": "billing", "urgent": false}'))
 
     response = await client.post(
         TRIAGE, json={"message": "Refund?", "input": {"tier": "pro", "seats": 3, "note": "x"}}
@@ -79,7 +78,7 @@ async def test_the_typed_route_runs_in_the_background_too(
     assert response.status_code == 202
     execution_id = response.json()["execution_id"]
     assert execution_id == response.headers["X-Execution-Id"]
-    # The fake model echoes, which is no JSON: the execution fails the output schema.
+    # The scripted model echoes, which is no JSON: the execution fails the output schema.
     await wait_for_status(execution_id, "failed")
 
 
@@ -93,13 +92,13 @@ async def test_the_typed_route_runs_in_the_background_too(
     ],
 )
 async def test_the_typed_route_rejects_bad_input_naming_the_field(
-    client: httpx.AsyncClient, fake_model: FakeOpenAIServer, input_: Any, field: str
+    client: httpx.AsyncClient, model: ScriptedLLM, input_: Any, field: str
 ) -> None:
     response = await client.post(TRIAGE, json={"message": "hi", "input": input_})
 
     assert response.status_code == 422
     assert field in response.json()["error"]["message"]
-    assert fake_model.requests == []
+    assert model.requests == []
 
 
 async def test_the_generic_route_still_serves_other_agents(client: httpx.AsyncClient) -> None:

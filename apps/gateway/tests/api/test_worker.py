@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import httpx
 import pytest
@@ -12,8 +11,9 @@ from agent_gateway import Gateway
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
 from agent_gateway_core.ports.execution_queue import ExecutionJob
-from agent_gateway_core.testing.scripted_llm import ScriptedReply
-from agent_gateway_testing.fake_openai import FakeOpenAIServer
+from agent_gateway_core.testing import ScriptedLLM, ScriptedReply
+
+from .conftest import NewGateway
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +58,7 @@ async def status_of(
 
 
 async def test_a_job_cancelled_after_delivery_is_recorded_cancelled_and_acked(
-    gateway: Gateway, fake_model: FakeOpenAIServer
+    gateway: Gateway, model: ScriptedLLM
 ) -> None:
     services = running(gateway)
     await services.runtime.stop_worker()
@@ -73,11 +73,11 @@ async def test_a_job_cancelled_after_delivery_is_recorded_cancelled_and_acked(
     record = await status_of(services, "e-1", ExecutionStatus.CANCELLED)
     assert record.error == "execution was cancelled before it started"
     assert await services.queue.pending_count() == 0
-    assert fake_model.requests == []
+    assert model.requests == []
 
 
 async def test_a_redelivered_job_of_a_finished_execution_does_not_run_again(
-    gateway: Gateway, fake_model: FakeOpenAIServer
+    gateway: Gateway, model: ScriptedLLM
 ) -> None:
     services = running(gateway)
     await queue_execution(services, "e-2")
@@ -92,7 +92,7 @@ async def test_a_redelivered_job_of_a_finished_execution_does_not_run_again(
 
     await services.runtime.run_job(delivery)
 
-    assert len(fake_model.requests) == 1
+    assert len(model.requests) == 1
     assert await services.queue.pending_count() == 0
 
 
@@ -123,10 +123,10 @@ async def test_an_unexpected_failure_is_retried_then_recorded_as_failed(gateway:
 
 
 async def test_a_cancel_requested_through_the_queue_reaches_the_running_execution(
-    gateway: Gateway, fake_model: FakeOpenAIServer
+    gateway: Gateway, model: ScriptedLLM
 ) -> None:
     services = running(gateway)
-    fake_model.push(ScriptedReply(hang=True))
+    model.push(ScriptedReply(hang=True))
     await queue_execution(services, "e-5")
     await status_of(services, "e-5", ExecutionStatus.RUNNING)
     assert services.queue is not None
@@ -138,9 +138,9 @@ async def test_a_cancel_requested_through_the_queue_reaches_the_running_executio
 
 
 async def test_without_a_queue_background_executions_run_in_process(
-    workspace: Path, fake_model: FakeOpenAIServer
+    new_gateway: NewGateway, model: ScriptedLLM
 ) -> None:
-    gw = Gateway(workspace=workspace).use_queue(None)
+    gw = new_gateway().use_queue(None)
     async with (
         gw,
         httpx.AsyncClient(
@@ -157,3 +157,4 @@ async def test_without_a_queue_background_executions_run_in_process(
             running(gw), accepted.json()["execution_id"], ExecutionStatus.SUCCEEDED
         )
     assert record.raw_text == "echo: hi"
+    assert len(model.requests) == 1

@@ -1,7 +1,7 @@
 """The agents, skills and tools of the running workspace as API bodies, built once per snapshot.
 
-A snapshot is one execution engine (a reload or a schema registered in code makes a new one)
-at one version of the tool registry (code and provider tools can change without a reload).
+A snapshot is one ``Runtime.revision``: a reload, a schema registered in code, or a tool added
+in code or by a provider makes a new one.
 """
 
 from __future__ import annotations
@@ -21,15 +21,13 @@ from agent_gateway_core.domain.agent import AgentDefinition
 from agent_gateway_core.domain.ids import workspace_schedule_id
 from agent_gateway_core.domain.skill import SkillDefinition
 from agent_gateway_core.domain.tool import ToolDefinition
-from agent_gateway_core.engine.execution_engine import ExecutionEngine
 from agent_gateway_core.errors import AgentGatewayError
 from agent_gateway_core.runtime import Runtime
 
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    engine: ExecutionEngine
-    tools_version: int
+    revision: tuple[int, int]
     agents: dict[str, AgentDetail]
     skills: dict[str, SkillDetail]
     tools: dict[str, ToolDetail]
@@ -37,9 +35,8 @@ class Catalog:
 
 def catalog_of(runtime: Runtime, cache: State) -> Catalog:
     """The catalog of ``runtime``'s current snapshot; ``cache`` (the app's state) keeps it."""
-    engine, version = runtime.engine, runtime.tool_registry.version
     cached: Catalog | None = getattr(cache, "catalog", None)
-    if cached is None or cached.engine is not engine or cached.tools_version != version:
+    if cached is None or cached.revision != runtime.revision:
         cached = build_catalog(runtime)
         cache.catalog = cached
     return cached
@@ -48,8 +45,7 @@ def catalog_of(runtime: Runtime, cache: State) -> Catalog:
 def build_catalog(runtime: Runtime) -> Catalog:
     workspace = runtime.workspace
     return Catalog(
-        engine=runtime.engine,
-        tools_version=runtime.tool_registry.version,
+        revision=runtime.revision,
         agents={
             agent_id: _agent(agent, runtime) for agent_id, agent in sorted(workspace.agents.items())
         },
@@ -96,13 +92,9 @@ def _effective_schemas(
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The schemas invoke applies: registered in code, else AGENT.md."""
     try:
-        plan = runtime.engine.plan_for(agent.id)
+        return runtime.agent_schemas(agent.id)
     except AgentGatewayError:  # disabled (or unbuildable): only the AGENT.md schemas are known
         return agent.input_schema, agent.output_schema
-    return (
-        plan.input_schema.json_schema if plan.input_schema else None,
-        plan.output_schema.json_schema if plan.output_schema else None,
-    )
 
 
 def _skill(skill: SkillDefinition) -> SkillDetail:
