@@ -117,15 +117,6 @@ async def test_cancelling_twice_reports_the_second_as_nothing_to_do(bg) -> None:
     assert await bg.event_types(execution_id) == [EventType.QUEUED, EventType.CANCELLED]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: end_queued is not conditional on 'queued'. cancel() reads the record as queued, "
-        "the detached task moves it to running meanwhile, and end_queued's transition "
-        "running -> cancelled is allowed by the state machine: the record says 'cancelled "
-        "before it started' while the execution runs on, its token never signalled"
-    ),
-)
 async def test_cancel_right_after_submit_without_a_queue_stops_the_execution(bg) -> None:
     runtime = bg.runtime()
     bg.llm.push(HANG)

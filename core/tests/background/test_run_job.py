@@ -367,14 +367,6 @@ class GatedPersistence(InMemoryPersistence):
         return self.gated
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: _cancel_watch's watcher returns after its first positive poll even when "
-        "CancellationRegistry.cancel() returned False; a cancel requested after the record "
-        "became 'running' but before the engine registered its token is dropped for good"
-    ),
-)
 async def test_a_cancel_requested_as_the_job_starts_is_not_lost(bg) -> None:
     persistence = GatedPersistence()
     bg.persistence = persistence

@@ -18,7 +18,7 @@ from agent_gateway_core.domain.execution import (
     ExecutionStatus,
     StopReason,
 )
-from agent_gateway_core.domain.messages import Role
+from agent_gateway_core.domain.messages import Message, Role
 from agent_gateway_core.errors import (
     AgentDisabledError,
     AgentNotFoundError,
@@ -291,15 +291,6 @@ async def test_a_queue_that_refuses_the_job_fails_the_execution_and_raises(bg) -
     assert bg.llm.requests == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: job_for dumps options with model_dump(mode='json'); an output_schema given as a "
-        "pydantic model class (which ExecutionOptions accepts) raises "
-        "PydanticSerializationError after engine.accept stored the record, so submit raises an "
-        "undocumented error and leaves a 'queued' record that nothing will ever run"
-    ),
-)
 async def test_a_pydantic_output_schema_is_never_left_queued_with_a_queue(bg) -> None:
     class Answer(BaseModel):
         ok: bool
@@ -315,3 +306,36 @@ async def test_a_pydantic_output_schema_is_never_left_queued_with_a_queue(bg) ->
     else:
         assert execution_id == request.execution_id
         assert await bg.queue.pending_count() == 1
+
+
+async def test_prior_messages_travel_with_the_job_and_reach_the_model(bg) -> None:
+    runtime = bg.runtime(with_queue=True)
+    history = (Message.user("My name is Ada."), Message.assistant("Hello Ada."))
+    execution_id = await runtime.submit(bg.request("What is my name?", history=history))
+
+    delivery = await bg.receive()
+    rebuilt = request_from_record(await bg.record(execution_id), delivery.job.payload)
+    assert rebuilt.history == history
+
+    await runtime.run_job(delivery)
+    sent = [(m.role, m.content) for m in bg.llm.requests[0].messages[1:]]
+    assert sent == [
+        (Role.USER, "My name is Ada."),
+        (Role.ASSISTANT, "Hello Ada."),
+        (Role.USER, "What is my name?"),
+    ]
+
+
+async def test_a_pydantic_output_schema_travels_as_its_json_schema(bg) -> None:
+    class Answer(BaseModel):
+        ok: bool
+
+    runtime = bg.runtime(with_queue=True)
+    execution_id = await runtime.submit(bg.request(options=ExecutionOptions(output_schema=Answer)))
+
+    delivery = await bg.receive()
+    assert delivery.job.payload["options"]["output_schema"] == Answer.model_json_schema()
+    bg.llm.push(reply('{"ok": true}'))
+    await runtime.run_job(delivery)
+    record = await bg.record(execution_id)
+    assert (record.status, record.result) == (ExecutionStatus.SUCCEEDED, {"ok": True})

@@ -186,14 +186,6 @@ async def test_leaving_async_with_stops_the_worker_but_leaves_the_queue_open(bg)
     assert await bg.status(later) is ExecutionStatus.QUEUED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: aclose cancels a detached task that has not started yet, so its coroutine never "
-        "runs and the execution, already stored as 'queued', stays queued forever (with no "
-        "queue nothing will ever run or end it)"
-    ),
-)
 async def test_aclose_right_after_submit_does_not_leave_the_execution_queued(bg) -> None:
     runtime = bg.runtime()
     execution_id = await runtime.submit(bg.request())

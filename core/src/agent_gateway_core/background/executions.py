@@ -17,6 +17,7 @@ from agent_gateway_core.engine.execution_engine import ExecutionEngine
 from agent_gateway_core.engine.request import ExecutionRequest
 from agent_gateway_core.errors import (
     AgentDisabledError,
+    AgentGatewayError,
     BackendUnavailableError,
     ConfigError,
     ConflictError,
@@ -39,12 +40,16 @@ class BackgroundExecutions:
 
     - :meth:`submit` checks the request, stores it as ``queued`` (so nothing accepted is
       lost), then enqueues a job, or, with no queue, runs it in a task of this process.
-    - :meth:`cancel` signals the execution where it runs in this process, else through the
-      queue to whichever process runs it, and ends a still-queued record at once.
+    - :meth:`cancel` signals the execution where it runs in this process (or as soon as it
+      starts, when this process has taken it on), through the queue to whichever process runs
+      it, and ends a still-queued record at once.
     - :meth:`run_job` is what a worker calls with each delivery: it runs the execution if it
       is still ``queued`` (delivery is at-least-once, so a redelivered job is skipped), then
       acknowledges the job; an unexpected failure is retried through the queue and recorded
       as failed once the queue gives up.
+
+    - :meth:`aclose` stops the worker and the executions running in tasks of this process;
+      one that had not started yet is recorded as cancelled (nothing else would ever run it).
 
     ``engine`` returns the current engine, so a reloaded workspace serves the next job.
     """
@@ -67,6 +72,10 @@ class BackgroundExecutions:
         self._cancel_poll = cancel_poll_seconds
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
+        # Executions this process has taken on to run, until their run ends; the detached
+        # ones (no queue) are also kept apart, since nothing else would run them.
+        self._here: set[str] = set()
+        self._detached: set[str] = set()
 
     @property
     def queue(self) -> ExecutionQueue | None:
@@ -81,12 +90,19 @@ class BackgroundExecutions:
         invalid input, ...); once stored, a queue that cannot take the job ends the execution
         as failed and raises BackendUnavailableError.
         """
-        request = await self._engine().accept(request)
         if self._queue is None:
-            self._spawn(self._run_detached(request), name=f"execution-{request.execution_id}")
-            return request.execution_id
+            request = await self._engine().accept(request)
+            execution_id = request.execution_id
+            self._here.add(execution_id)
+            self._detached.add(execution_id)
+            self._spawn(self._run_detached(request), name=f"execution-{execution_id}")
+            return execution_id
+        job = job_for(
+            request, self._clock.now()
+        )  # before storing: a payload that fails, fails first
+        request = await self._engine().accept(request)
         try:
-            await self._queue.enqueue(job_for(request, self._clock.now()))
+            await self._queue.enqueue(job)
         except BackendUnavailableError as exc:
             await self._end_queued(request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code)
             raise
@@ -104,6 +120,10 @@ class BackgroundExecutions:
         if record is None or record.status.is_terminal:
             return False
         requested = False
+        if execution_id in self._here:
+            # Taken on by this process, not started yet: the signal lands as it starts.
+            self._cancellations.cancel_when_started(execution_id)
+            requested = True
         if self._queue is not None:
             await self._queue.request_cancel(execution_id)
             requested = True
@@ -164,12 +184,26 @@ class BackgroundExecutions:
                 )
 
     async def aclose(self) -> None:
-        """Cancel the worker and the detached executions of this process, and wait for them."""
+        """Cancel the worker and the detached executions of this process, and wait for them;
+        a detached execution that had not started is recorded as cancelled."""
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        # A task cancelled before its first step never ran its own clean-up.
+        for execution_id in sorted(self._detached):
+            self._detached.discard(execution_id)
+            self._ended_here(execution_id)
+            try:
+                await self._end_queued(
+                    execution_id,
+                    ExecutionStatus.CANCELLED,
+                    "the runtime was closed before the execution started",
+                    ExecutionCancelledError.code,
+                )
+            except AgentGatewayError as exc:
+                logger.warning("could not record %s as cancelled: %s", execution_id, exc)
 
     # ---------------------------------------------------------------- internals
 
@@ -188,14 +222,25 @@ class BackgroundExecutions:
     async def _run_delivered(
         self, queue: ExecutionQueue, record: ExecutionRecord, payload: dict[str, Any]
     ) -> None:
-        async with self._cancel_watch(queue, record.id):
-            await self._run_stored(request_from_record(record, payload))
+        self._here.add(record.id)
+        try:
+            async with self._cancel_watch(queue, record.id):
+                await self._run_stored(request_from_record(record, payload))
+        finally:
+            self._ended_here(record.id)
 
     async def _run_detached(self, request: ExecutionRequest) -> None:
         try:
             await self._run_stored(request)
         except Exception:
             logger.exception("background execution %s failed", request.execution_id)
+        finally:
+            self._detached.discard(request.execution_id)
+            self._ended_here(request.execution_id)
+
+    def _ended_here(self, execution_id: str) -> None:
+        self._here.discard(execution_id)
+        self._cancellations.forget(execution_id)
 
     async def _run_stored(self, request: ExecutionRequest) -> None:
         """Run a stored ``queued`` execution; one that cannot run is recorded as failed."""
@@ -214,7 +259,9 @@ class BackgroundExecutions:
             # Polled: the request may come from another process, through the queue's backend.
             while True:
                 if await queue.is_cancel_requested(execution_id):
-                    self._cancellations.cancel(execution_id)
+                    # The engine may not have registered the execution yet: it then lands
+                    # as the execution starts.
+                    self._cancellations.cancel_when_started(execution_id)
                     return
                 await asyncio.sleep(self._cancel_poll)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionRecord
+from agent_gateway_core.domain.messages import Message
 from agent_gateway_core.engine.request import ExecutionRequest
 from agent_gateway_core.ports.execution_queue import ExecutionJob
 
@@ -14,13 +15,19 @@ def job_for(request: ExecutionRequest, enqueued_at: datetime) -> ExecutionJob:
     """The job that runs a stored ``queued`` execution.
 
     The record holds the message, input and identities; the payload carries only what the
-    record does not (per-call options, a schedule's instructions), as plain JSON.
+    record does not (per-call options, a schedule's instructions, prior messages), as plain
+    JSON: an output schema given as a pydantic class travels as its JSON Schema.
     """
-    payload: dict[str, Any] = {
-        "options": request.options.model_dump(mode="json", exclude_none=True)
-    }
+    options = request.options
+    if isinstance(options.output_schema, type):
+        # A pydantic class does not cross processes; its JSON Schema validates the same.
+        schema = options.output_schema.model_json_schema()
+        options = options.model_copy(update={"output_schema": schema})
+    payload: dict[str, Any] = {"options": options.model_dump(mode="json", exclude_none=True)}
     if request.instructions:
         payload["instructions"] = request.instructions
+    if request.history:
+        payload["history"] = [message.model_dump(mode="json") for message in request.history]
     return ExecutionJob(
         execution_id=request.execution_id,
         agent_id=request.agent_id,
@@ -44,5 +51,6 @@ def request_from_record(record: ExecutionRecord, payload: dict[str, Any]) -> Exe
         schedule_id=record.schedule_id,
         idempotency_key=record.idempotency_key,
         instructions=payload.get("instructions"),
+        history=tuple(Message.model_validate(m) for m in payload.get("history", ())),
         record_created=True,
     )

@@ -18,8 +18,8 @@ async def end_queued(
     error_code: str,
 ) -> bool:
     """Move a ``queued`` execution straight to ``status`` (cancelled or failed), with its
-    terminal event, in one write. ``False`` when it has already ended: whoever ended it
-    decided how."""
+    terminal event, in one write. ``False`` when it is no longer queued: it started (and ends
+    as its run decides) or already ended."""
     now = clock.now()
     cancelled = status is ExecutionStatus.CANCELLED
     event = NewEvent(
@@ -32,6 +32,7 @@ async def end_queued(
         at=now,
         stop_reason=StopReason.CANCELLED if cancelled else StopReason.ERROR,
         error=error,
+        only_from=ExecutionStatus.QUEUED,
     )
     try:
         await executions.transition(execution_id, update, [event])

@@ -68,13 +68,21 @@ class CancellationToken:
 
 
 class CancellationRegistry:
-    """In-flight executions of this process by id, so ``cancel(execution_id)`` can reach them."""
+    """In-flight executions of this process by id, so ``cancel(execution_id)`` can reach them.
+
+    An execution this process has taken on but not started yet (a background job between
+    its delivery and the engine's first step) can be cancelled ahead with
+    :meth:`cancel_when_started`: its token is signalled the moment it is added.
+    """
 
     def __init__(self) -> None:
         self._tokens: dict[str, CancellationToken] = {}
+        self._ahead: set[str] = set()
 
     def add(self, token: CancellationToken) -> None:
         self._tokens[token.execution_id] = token
+        if token.execution_id in self._ahead:
+            token.cancel()
 
     def remove(self, token: CancellationToken) -> None:
         """Forget ``token``; a newer token registered under the same id is kept."""
@@ -88,6 +96,16 @@ class CancellationRegistry:
             return False
         token.cancel()
         return True
+
+    def cancel_when_started(self, execution_id: str) -> None:
+        """Signal the execution now if it runs here, else as soon as it starts, until
+        :meth:`forget`."""
+        self._ahead.add(execution_id)
+        self.cancel(execution_id)
+
+    def forget(self, execution_id: str) -> None:
+        """Drop a cancellation made ahead (the execution ended, or will not run here)."""
+        self._ahead.discard(execution_id)
 
     def __contains__(self, execution_id: object) -> bool:
         return execution_id in self._tokens

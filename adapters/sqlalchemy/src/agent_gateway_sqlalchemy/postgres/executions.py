@@ -86,6 +86,8 @@ class SqlAlchemyExecutionStore(ExecutionStore):
     ) -> ExecutionRecord:
         runs = self._runs
         sources = TRANSITION_SOURCES[update.status]
+        if update.only_from is not None:
+            sources = [s for s in sources if s == update.only_from.value]
         if sources:
             changes = _changes(update)
             if events:  # the seq range of the events, reserved by the same update

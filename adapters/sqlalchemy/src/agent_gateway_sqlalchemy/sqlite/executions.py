@@ -54,9 +54,12 @@ class SqliteExecutionStore(ExecutionStore):
         self._insert = compile_(insert(runs))
         self._get = compile_(select(runs).where(runs.id == bindparam("id")))
         self._status = compile_(select(runs.status).where(runs.id == bindparam("id")))
+        # One statement per (target, required source): None allows every source the state
+        # machine does; a source is ``ExecutionUpdate.only_from``.
         self._transitions = {
-            target: compile_(_transition(runs, target))
+            (target, only_from): compile_(_transition(runs, target, only_from))
             for target, sources in TRANSITION_SOURCES.items()
+            for only_from in [None, *sources]
             if sources
         }
         self._reserve_seqs = compile_(
@@ -93,7 +96,8 @@ class SqliteExecutionStore(ExecutionStore):
     async def transition(
         self, execution_id: str, update: ExecutionUpdate, events: Sequence[NewEvent] = ()
     ) -> ExecutionRecord:
-        statement = self._transitions.get(update.status)
+        only_from = None if update.only_from is None else update.only_from.value
+        statement = self._transitions.get((update.status, only_from))
         values = {
             "id": execution_id,
             "at": update.at,
@@ -208,8 +212,9 @@ class SqliteExecutionStore(ExecutionStore):
         return paged
 
 
-def _transition(runs: type[ExecutionRow], target: ExecutionStatus) -> Update:
-    """``UPDATE`` to ``target`` from the statuses allowed to reach it, returning the row."""
+def _transition(runs: type[ExecutionRow], target: ExecutionStatus, only_from: str | None) -> Update:
+    """``UPDATE`` to ``target`` from the statuses allowed to reach it (or from ``only_from``
+    alone), returning the row."""
     at = bindparam("at", type_=runs.created_at.type)
     changes: dict[str, Any] = {
         "status": literal(target.value),
@@ -222,7 +227,8 @@ def _transition(runs: type[ExecutionRow], target: ExecutionStatus) -> Update:
     for name in _UPDATABLE:
         column = getattr(runs, name)
         changes[name] = func.coalesce(bindparam(f"new_{name}", type_=column.type), column)
-    sources = [literal(source) for source in TRANSITION_SOURCES[target]]
+    allowed = TRANSITION_SOURCES[target] if only_from is None else [only_from]
+    sources = [literal(source) for source in allowed]
     return (
         update(runs)
         .where(runs.id == bindparam("id"), runs.status.in_(sources))

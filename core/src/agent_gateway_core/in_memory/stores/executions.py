@@ -58,7 +58,9 @@ class InMemoryExecutionStore(ExecutionStore):
             await self._health.round_trip()
             if current is None:
                 raise ExecutionNotFoundError(execution_id)
-            if not can_transition(current.status, update.status):
+            if not can_transition(current.status, update.status) or (
+                update.only_from is not None and current.status is not update.only_from
+            ):
                 raise InvalidTransitionError(
                     f"execution {execution_id!r} cannot go from {current.status.value!r} "
                     f"to {update.status.value!r}"

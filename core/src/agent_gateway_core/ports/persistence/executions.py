@@ -15,7 +15,11 @@ from agent_gateway_core.ports.persistence.paging import Page
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExecutionUpdate:
-    """A state change. Fields left ``None`` are not changed."""
+    """A state change. Fields left ``None`` are not changed.
+
+    ``only_from`` makes the change conditional: it is refused (InvalidTransitionError) unless
+    the record is in exactly that status, even where the state machine would allow it.
+    """
 
     status: ExecutionStatus
     at: datetime
@@ -24,6 +28,7 @@ class ExecutionUpdate:
     stop_reason: StopReason | None = None
     error: str | None = None
     usage: Usage | None = None
+    only_from: ExecutionStatus | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,8 +52,9 @@ class ExecutionStore(Protocol):
     - ``transition(id, update)`` applies a state change atomically and returns the new record.
       It sets ``started_at`` on ``running`` and ``finished_at`` on a terminal status (both from
       ``update.at``). A change the state machine forbids (see ``ALLOWED_TRANSITIONS``) raises
-      :class:`~agent_gateway_core.errors.InvalidTransitionError` and changes nothing; an unknown
-      id raises :class:`~agent_gateway_core.errors.ExecutionNotFoundError`. Two concurrent
+      :class:`~agent_gateway_core.errors.InvalidTransitionError` and changes nothing, and so
+      does one whose ``update.only_from`` is not the record's status; an unknown id raises
+      :class:`~agent_gateway_core.errors.ExecutionNotFoundError`. Two concurrent
       transitions from the same state: exactly one wins. ``events`` given with a transition
       are appended (as by ``append_events``) in the same atomic step: both happen or neither,
       so a final status is never stored without its terminal event.

@@ -147,6 +147,26 @@ class ExecutionStoreContract(PersistenceFixture):
         assert target.value in str(raised.value)
         assert await persistence.executions.get(record.id) == record  # nothing changed
 
+    async def test_execution_transition_only_from_one_status(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        """``only_from``: allowed from exactly that status, refused from any other one even
+        where the state machine allows the change."""
+        for current, targets in ALLOWED_TRANSITIONS.items():
+            for target in targets:
+                for only_from in ExecutionStatus:
+                    record = execution(status=current)
+                    await persistence.executions.create(record)
+                    update = ExecutionUpdate(status=target, at=at(1), only_from=only_from)
+                    if only_from is current:
+                        updated = await persistence.executions.transition(record.id, update)
+                        assert updated.status is target
+                        continue
+                    with pytest.raises(InvalidTransitionError):
+                        await persistence.executions.transition(record.id, update, [_event(1)])
+                    assert await persistence.executions.get(record.id) == record
+                    assert await persistence.executions.list_events(record.id) == []
+
     async def test_execution_transition_unknown_id_raises_not_found(
         self, persistence: PersistenceBackend
     ) -> None:
