@@ -292,7 +292,7 @@ class Gateway(FluentConfiguration, FastAPI):
     async def reload(self) -> None:
         """Atomically reload the workspace from disk. In-flight executions finish on the old
         snapshot; a workspace with problems raises WorkspaceError and changes nothing."""
-        await self._running().reload.reload()
+        await self._running().reload()
 
     async def health(self) -> dict[str, Any]:
         """Programmatic equivalent of ``GET /v1/health``."""

@@ -56,52 +56,53 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-class ConfiguredCorsMiddleware:
-    """CORS as the policy says; a pass-through when it is off."""
+class _PolicyMiddleware:
+    """Runs the middleware a policy calls for (built once per policy), else passes through."""
+
+    scope_types: tuple[str, ...] = ("http",)
 
     def __init__(self, app: ASGIApp, state: State) -> None:
         self.app = app
         self.state = state
         self._cache: tuple[HttpPolicy, ASGIApp] | None = None
 
+    def build(self, policy: HttpPolicy) -> ASGIApp | None:
+        """The middleware around ``self.app`` that ``policy`` asks for; ``None``: none."""
+        raise NotImplementedError
+
     def _handler(self, policy: HttpPolicy) -> ASGIApp:
         if self._cache is None or self._cache[0] is not policy:
-            handler = self.app if policy.cors is None else CORSMiddleware(self.app, **policy.cors)
-            self._cache = (policy, handler)
+            self._cache = (policy, self.build(policy) or self.app)
         return self._cache[1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        policy = _policy(self.state) if scope["type"] == "http" else None
+        policy = _policy(self.state) if scope["type"] in self.scope_types else None
         app = self.app if policy is None else self._handler(policy)
         await app(scope, receive, send)
 
 
-class TrustedProxyMiddleware:
+class ConfiguredCorsMiddleware(_PolicyMiddleware):
+    """CORS as the policy says; a pass-through when it is off."""
+
+    def build(self, policy: HttpPolicy) -> ASGIApp | None:
+        return None if policy.cors is None else CORSMiddleware(self.app, **policy.cors)
+
+
+class TrustedProxyMiddleware(_PolicyMiddleware):
     """uvicorn's proxy-headers fix-up, from the addresses the policy trusts; else a no-op."""
 
-    def __init__(self, app: ASGIApp, state: State) -> None:
-        self.app = app
-        self.state = state
-        self._cache: tuple[HttpPolicy, ASGIApp] | None = None
+    scope_types = ("http", "websocket")
 
-    def _handler(self, policy: HttpPolicy) -> ASGIApp:
-        if self._cache is None or self._cache[0] is not policy:
-            handler = self.app
-            if policy.proxy is not None:
-                from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+    def build(self, policy: HttpPolicy) -> ASGIApp | None:
+        if policy.proxy is None:
+            return None
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-                # uvicorn types ASGI apps more narrowly than Starlette; the protocol is the same.
-                proxied: Any = ProxyHeadersMiddleware(
-                    cast(Any, self.app), trusted_hosts=policy.proxy.forwarded_allow_ips
-                )
-                handler = cast(ASGIApp, proxied)
-            self._cache = (policy, handler)
-        return self._cache[1]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        policy = _policy(self.state) if scope["type"] in ("http", "websocket") else None
-        app = self.app if policy is None or policy.proxy is None else self._handler(policy)
-        await app(scope, receive, send)
+        # uvicorn types ASGI apps more narrowly than Starlette; the protocol is the same.
+        proxied: Any = ProxyHeadersMiddleware(
+            cast(Any, self.app), trusted_hosts=policy.proxy.forwarded_allow_ips
+        )
+        return cast(ASGIApp, proxied)
 
 
 def install_middleware(app: Starlette, state: State) -> None:

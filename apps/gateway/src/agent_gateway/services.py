@@ -29,7 +29,7 @@ class GatewayServices:
     llm: LLMClient
     auth_provider: AuthProvider | None  # None: authentication is off
     http_policy: HttpPolicy
-    reload: WorkspaceReload
+    reload: WorkspaceReload  # await services.reload()
     clock: Clock
     started_at: datetime
     local_model: LocalModelHandle | None = None  # the bundled model, when an agent uses local/

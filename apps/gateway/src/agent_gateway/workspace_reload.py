@@ -18,7 +18,8 @@ logger = logging.getLogger("agent_gateway")
 
 
 class WorkspaceReload:
-    """Loads the workspace again and swaps it into the runtime, or changes nothing.
+    """``await reload()``: loads the workspace again and swaps it into the runtime, or changes
+    nothing.
 
     In-flight executions finish on the old snapshot. A workspace with problems raises
     WorkspaceError (a ConfigError) and the previous one keeps serving. ``configure`` re-applies
@@ -42,7 +43,7 @@ class WorkspaceReload:
         self._on_reloaded = on_reloaded
         self._lock = asyncio.Lock()
 
-    async def reload(self) -> WorkspaceState:
+    async def __call__(self) -> WorkspaceState:
         """Reload from disk; returns the workspace now served."""
         runtime = self._runtime
         async with self._lock:

@@ -29,7 +29,7 @@ router = protected_router(tags=["Admin"])
 )
 async def reload_workspace(services: Services) -> ReloadResponse | Response:
     try:
-        await services.reload.reload()
+        await services.reload()
     except ConfigError as exc:
         headline, problems = problems_of(exc)
         return error_response(422, exc.code, headline, details=problems)
