@@ -16,30 +16,34 @@ from starlette.datastructures import State
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agent_gateway.http_policy import HttpPolicy
+from agent_gateway.http_policy import HttpPolicy, ProxyTrust
 
 _DOCS_PATHS = ("/docs", "/redoc")
 _CSP = b"content-security-policy"
+_PROXIED_SCOPES = ("http", "websocket")
 
 
-def _policy(state: State) -> HttpPolicy | None:
-    services = getattr(state, "services", None)
-    return None if services is None else cast(HttpPolicy, services.http_policy)
-
-
-class SecurityHeadersMiddleware:
-    """Adds the policy's security headers to every HTTP response that lacks them."""
+class OuterPolicyMiddleware:
+    """Outermost: security headers on every HTTP response that lacks them, and inside them the
+    trusted proxy-headers fix-up when the policy asks for it. One layer, one lookup of the
+    policy per request."""
 
     def __init__(self, app: ASGIApp, state: State) -> None:
         self.app = app
         self.state = state
+        self._proxied: tuple[HttpPolicy, ASGIApp] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        policy = _policy(self.state) if scope["type"] == "http" else None
-        if policy is None or not policy.security_headers:
+        services = getattr(self.state, "services", None)
+        if services is None or scope["type"] not in _PROXIED_SCOPES:
             await self.app(scope, receive, send)
             return
+        policy: HttpPolicy = services.http_policy
+        app = self.app if policy.proxy is None else self._behind_proxy(policy, policy.proxy)
         extra = policy.security_headers
+        if not extra or scope["type"] != "http":
+            await app(scope, receive, send)
+            return
         if scope.get("path", "").endswith(_DOCS_PATHS):
             # Swagger UI and ReDoc load scripts from a CDN; a strict CSP would blank them.
             extra = tuple(h for h in extra if h[0] != _CSP)
@@ -53,56 +57,38 @@ class SecurityHeadersMiddleware:
                 ]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await app(scope, receive, send_with_headers)
+
+    def _behind_proxy(self, policy: HttpPolicy, proxy: ProxyTrust) -> ASGIApp:
+        """uvicorn's proxy-headers fix-up around the app, built once per policy."""
+        if self._proxied is None or self._proxied[0] is not policy:
+            from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+            # uvicorn types ASGI apps more narrowly than Starlette; the protocol is the same.
+            proxied: Any = ProxyHeadersMiddleware(
+                cast(Any, self.app), trusted_hosts=proxy.forwarded_allow_ips
+            )
+            self._proxied = (policy, cast(ASGIApp, proxied))
+        return self._proxied[1]
 
 
-class _PolicyMiddleware:
-    """Runs the middleware a policy calls for (built once per policy), else passes through."""
-
-    scope_types: tuple[str, ...] = ("http",)
+class ConfiguredCorsMiddleware:
+    """CORS as the policy says (built once per policy); a pass-through when it is off."""
 
     def __init__(self, app: ASGIApp, state: State) -> None:
         self.app = app
         self.state = state
-        self._cache: tuple[HttpPolicy, ASGIApp] | None = None
-
-    def build(self, policy: HttpPolicy) -> ASGIApp | None:
-        """The middleware around ``self.app`` that ``policy`` asks for; ``None``: none."""
-        raise NotImplementedError
-
-    def _handler(self, policy: HttpPolicy) -> ASGIApp:
-        if self._cache is None or self._cache[0] is not policy:
-            self._cache = (policy, self.build(policy) or self.app)
-        return self._cache[1]
+        self._cors: tuple[HttpPolicy, ASGIApp] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        policy = _policy(self.state) if scope["type"] in self.scope_types else None
-        app = self.app if policy is None else self._handler(policy)
-        await app(scope, receive, send)
-
-
-class ConfiguredCorsMiddleware(_PolicyMiddleware):
-    """CORS as the policy says; a pass-through when it is off."""
-
-    def build(self, policy: HttpPolicy) -> ASGIApp | None:
-        return None if policy.cors is None else CORSMiddleware(self.app, **policy.cors)
-
-
-class TrustedProxyMiddleware(_PolicyMiddleware):
-    """uvicorn's proxy-headers fix-up, from the addresses the policy trusts; else a no-op."""
-
-    scope_types = ("http", "websocket")
-
-    def build(self, policy: HttpPolicy) -> ASGIApp | None:
-        if policy.proxy is None:
-            return None
-        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
-
-        # uvicorn types ASGI apps more narrowly than Starlette; the protocol is the same.
-        proxied: Any = ProxyHeadersMiddleware(
-            cast(Any, self.app), trusted_hosts=policy.proxy.forwarded_allow_ips
-        )
-        return cast(ASGIApp, proxied)
+        services = getattr(self.state, "services", None)
+        if services is None or scope["type"] != "http" or services.http_policy.cors is None:
+            await self.app(scope, receive, send)
+            return
+        policy: HttpPolicy = services.http_policy
+        if self._cors is None or self._cors[0] is not policy:
+            self._cors = (policy, CORSMiddleware(self.app, **(policy.cors or {})))
+        await self._cors[1](scope, receive, send)
 
 
 def install_middleware(app: Starlette, state: State) -> None:
@@ -111,6 +97,6 @@ def install_middleware(app: Starlette, state: State) -> None:
 
 
 def wrap_outer_middleware(app: ASGIApp, state: State) -> ASGIApp:
-    """Security headers around everything (a 500 gets them too), and the proxy-headers
-    fix-up outermost, so every layer sees the client's scheme and address."""
-    return TrustedProxyMiddleware(SecurityHeadersMiddleware(app, state), state)
+    """Security headers around everything (a 500 gets them too), with the proxy-headers fix-up
+    right inside them, so every other layer sees the client's scheme and address."""
+    return OuterPolicyMiddleware(app, state)

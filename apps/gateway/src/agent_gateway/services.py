@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from agent_gateway.composition.local_model import LocalModelHandle
@@ -33,7 +33,7 @@ class GatewayServices:
     clock: Clock
     started_at: datetime
     local_model: LocalModelHandle | None = None  # the bundled model, when an agent uses local/
+    auth_enabled: bool = field(init=False)  # read on every request: a field, not a property
 
-    @property
-    def auth_enabled(self) -> bool:
-        return self.auth_provider is not None
+    def __post_init__(self) -> None:
+        self.auth_enabled = self.auth_provider is not None
