@@ -1,6 +1,6 @@
 """The HTTP policy of a started gateway: security headers, CORS and proxy trust.
 
-Resolved once at startup, from gateway.yaml (``security``, ``cors``) with the fluent
+Resolved once at startup, from gateway.yaml (``security``, ``cors``, ``proxy``) with the fluent
 ``use_security_headers`` / ``use_cors`` / ``use_proxy_headers`` over it, and held on the
 services, where the middleware reads it on each request.
 """
@@ -52,9 +52,10 @@ def resolve_http_policy(
         )
     cors_options: dict[str, Any] = {**settings.cors.model_dump(), **(cors or {})}
     cors_enabled = cors_options.pop("enabled")
+    proxy_options = {**settings.proxy.model_dump(), **(proxy_headers or {})}
     proxy = None
-    if proxy_headers and proxy_headers["trust_forwarded"]:
-        proxy = ProxyTrust(forwarded_allow_ips=proxy_headers["forwarded_allow_ips"])
+    if proxy_options["trust_forwarded"]:
+        proxy = ProxyTrust(forwarded_allow_ips=proxy_options["forwarded_allow_ips"])
     return HttpPolicy(
         security_headers=headers,
         cors=cors_options if cors_enabled else None,

@@ -98,10 +98,31 @@ class SecuritySettings(BaseModel):
     dashboard_content_security_policy: str | None = None
 
 
+class ProxySettings(BaseModel):
+    """``proxy:``: believe ``X-Forwarded-*`` only from these addresses (behind a trusted
+    proxy); the existing product's section, also set in code by ``use_proxy_headers``."""
+
+    model_config = _SECTION
+
+    trust_forwarded: bool = False
+    forwarded_allow_ips: str = "127.0.0.1"
+
+
 # The embedded default: a SQLite file under the directory the gateway is started from.
 
 SQLITE_IN_MEMORY = ":memory:"
 POSTGRES_URL_PREFIX = "postgresql+asyncpg://"
+# The existing product names its SQLite file as a SQLAlchemy URL.
+SQLITE_URL_PREFIXES = ("sqlite+aiosqlite:///", "sqlite:///")
+
+
+def sqlite_path_of(url: str) -> str:
+    """The file of a SQLite URL: ``sqlite+aiosqlite:///app.db`` is ``app.db`` (relative to the
+    working directory), ``sqlite:////var/app.db`` is ``/var/app.db``."""
+    path = url.split(":///", 1)[1].split("?", 1)[0]
+    if not path:
+        raise ValueError(f"the SQLite url names no file: {url!r}")
+    return path
 
 
 class PersistenceSettings(BaseModel):
@@ -121,6 +142,37 @@ class PersistenceSettings(BaseModel):
     migrate: Literal["check", "upgrade"] | None = None
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
     statement_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reference_keys(cls, data: Any) -> Any:
+        """The existing product's keys, with the meaning they have there: ``enabled: false``
+        keeps nothing durable, ``db_schema`` is ``schema``, and a SQLite ``url``
+        (``sqlite+aiosqlite:///file.db``) names the file."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "db_schema" in data:
+            db_schema = data.pop("db_schema")
+            if data.get("schema", db_schema) != db_schema:
+                raise ValueError("schema and db_schema (its alias) disagree: set only one")
+            data["schema"] = db_schema
+        enabled = data.pop("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ValueError(f"enabled must be true or false, got {enabled!r}")
+        url = data.get("url")
+        if isinstance(url, str) and url.startswith(SQLITE_URL_PREFIXES):
+            if data.setdefault("backend", "sqlite") != "sqlite":
+                raise ValueError(f"a SQLite url needs backend: sqlite, not {data['backend']!r}")
+            if "path" in data:
+                raise ValueError("set the SQLite file with path or url, not both")
+            data["path"] = sqlite_path_of(url)
+            del data["url"]
+        elif isinstance(url, str) and url.startswith(POSTGRES_URL_PREFIX):
+            data.setdefault("backend", "postgres")
+        if not enabled:
+            data["backend"] = "memory"
+        return data
 
     @field_validator("backend", mode="before")
     @classmethod
@@ -215,6 +267,7 @@ class GatewaySettings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     cors: CorsSettings = Field(default_factory=CorsSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    proxy: ProxySettings = Field(default_factory=ProxySettings)
     persistence: PersistenceSettings = Field(default_factory=PersistenceSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     sessions: SessionSettings = Field(default_factory=SessionSettings)

@@ -234,6 +234,25 @@ async def test_use_proxy_headers_trusts_x_forwarded_proto_from_the_proxy(
         assert (await client.get("/scheme")).json() == {"scheme": "https"}
 
 
+async def test_the_proxy_section_of_gateway_yaml_trusts_the_proxy(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    yaml = "proxy:\n  trust_forwarded: true\n  forwarded_allow_ips: 127.0.0.1\n"
+    gw = with_probe_routes(Gateway(workspace=write_workspace(yaml=yaml), auth=False))
+    async with gw, client_for(gw, **{"X-Forwarded-Proto": "https"}) as client:
+        assert (await client.get("/scheme")).json() == {"scheme": "https"}
+
+
+async def test_use_proxy_headers_wins_over_the_proxy_section(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    yaml = "proxy:\n  trust_forwarded: true\n"
+    gw = with_probe_routes(Gateway(workspace=write_workspace(yaml=yaml), auth=False))
+    gw.use_proxy_headers(trust_forwarded=False)
+    async with gw, client_for(gw, **{"X-Forwarded-Proto": "https"}) as client:
+        assert (await client.get("/scheme")).json() == {"scheme": "http"}
+
+
 async def test_use_proxy_headers_ignores_an_untrusted_peer(
     write_workspace: WriteWorkspace, client_for: ClientFor
 ) -> None:

@@ -192,3 +192,69 @@ async def test_use_postgres_refuses_a_url_that_is_not_asyncpg() -> None:
     with pytest.raises(ConfigError, match=r"postgresql\+asyncpg://") as caught:
         Gateway().use_postgres("postgresql://app:hunter2@db.test/agents")
     assert "hunter2" not in str(caught.value)
+
+
+# ---------------------------------------------------------------- the existing product's keys
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ({"enabled": False}, {"backend": "memory"}),
+        ({"enabled": False, "backend": "sqlite"}, {"backend": "memory"}),
+        (
+            {"enabled": True, "backend": "sqlite", "url": "sqlite+aiosqlite:///myproj.db"},
+            {"backend": "sqlite", "path": "myproj.db"},
+        ),
+        (
+            {"url": "sqlite:////var/lib/agents/app.db"},
+            {"backend": "sqlite", "path": "/var/lib/agents/app.db"},
+        ),
+        ({"url": "sqlite+aiosqlite:///:memory:"}, {"backend": "sqlite", "path": ":memory:"}),
+        (
+            {"url": "postgresql+asyncpg://u:p@db/agents", "db_schema": "agents"},
+            {"backend": "postgres", "schema_": "agents"},
+        ),
+    ],
+    ids=[
+        "disabled",
+        "disabled-sqlite",
+        "sqlite-url",
+        "sqlite-absolute",
+        "sqlite-memory",
+        "postgres",
+    ],
+)
+def test_the_existing_products_persistence_keys_mean_what_they_mean_there(
+    section: dict[str, object], expected: dict[str, object]
+) -> None:
+    settings = PersistenceSettings.model_validate(section)
+    assert {key: getattr(settings, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("section", "problem"),
+    [
+        ({"schema": "a", "db_schema": "b"}, "schema and db_schema"),
+        ({"url": "sqlite:///a.db", "path": "b.db"}, "path or url, not both"),
+        ({"url": "sqlite:///a.db", "backend": "postgres"}, "needs backend: sqlite"),
+        ({"url": "sqlite+aiosqlite:///"}, "names no file"),
+        ({"enabled": "no"}, "enabled must be true or false"),
+    ],
+)
+def test_contradictory_reference_keys_are_refused(section: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        PersistenceSettings.model_validate(section)
+
+
+async def test_a_reference_sqlite_url_puts_the_database_where_it_says(
+    write_workspace: WriteWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AGENT_GATEWAY_PERSISTENCE__BACKEND", raising=False)
+    monkeypatch.chdir(tmp_path)
+    yaml = (
+        "persistence:\n  enabled: true\n  backend: sqlite\n  url: sqlite+aiosqlite:///myproj.db\n"
+    )
+    async with Gateway(workspace=write_workspace(yaml), auth=False) as gw:
+        assert isinstance(gw.services and gw.services.persistence, SqlAlchemyPersistence)
+    assert (tmp_path / "myproj.db").is_file()

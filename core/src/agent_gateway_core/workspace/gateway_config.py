@@ -29,7 +29,7 @@ SECTIONS = frozenset(
     {
         "server", "model", "auth", "persistence", "queue", "scheduler", "memory", "mcp",
         "notifications", "cors", "rate_limit", "security", "dashboard", "telemetry",
-        "guardrails", "sessions",
+        "guardrails", "sessions", "proxy",
     }
 )  # fmt: skip
 
