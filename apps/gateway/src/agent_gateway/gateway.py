@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
@@ -234,6 +234,7 @@ class Gateway(FluentConfiguration, FastAPI):
             self._reloader = WorkspaceReloader(self._workspace_path, self.reload)
             self._reloader.start()
         workspace = services.runtime.workspace
+        _log_settings_notes(workspace.config)
         logger.info(
             "gateway started: %d agents, %d skills, %d tools from %s (auth %s)",
             len(workspace.agents),
@@ -426,6 +427,17 @@ class Gateway(FluentConfiguration, FastAPI):
                 "set_output_schema must be called before startup; edit the workspace and reload instead"
             )
         self._pending_output_schemas[agent_id] = schema
+
+
+def _log_settings_notes(config: Mapping[str, Any]) -> None:
+    """gateway.yaml settings accepted with a note are said once at startup, never ignored."""
+    from agent_gateway.settings_notes import settings_notes
+
+    for note in settings_notes(config):
+        if note.kind == "not_in_effect":
+            logger.warning("%s: not in effect: %s", note.field, note.message)
+        else:
+            logger.info("%s: %s", note.field, note.message)
 
 
 def _user_id(auth: Any) -> str | None:

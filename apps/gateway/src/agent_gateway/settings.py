@@ -162,8 +162,8 @@ class PersistenceSettings(BaseModel):
             raise ValueError(f"enabled must be true or false, got {enabled!r}")
         url = data.get("url")
         if isinstance(url, str) and url.startswith(SQLITE_URL_PREFIXES):
-            if data.setdefault("backend", "sqlite") != "sqlite":
-                raise ValueError(f"a SQLite url needs backend: sqlite, not {data['backend']!r}")
+            if data.setdefault("backend", "sqlite") == "postgres":
+                raise ValueError("a SQLite url cannot serve backend: postgres")
             if "path" in data:
                 raise ValueError("set the SQLite file with path or url, not both")
             data["path"] = sqlite_path_of(url)

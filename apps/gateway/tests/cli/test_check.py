@@ -45,6 +45,7 @@ def test_the_example_workspace_passes(run_cli: RunCli) -> None:
         "agents": len(example.agents),
         "skills": len(example.skills),
         "tools": len(example.tools),
+        "notes": [],
     }
 
 
@@ -159,3 +160,49 @@ def test_an_unknown_format_is_a_usage_error(run_cli: RunCli) -> None:
 
     assert result.exit_code == 2
     assert "yaml" in result.output
+
+
+REFERENCE_INIT = Path(__file__).resolve().parents[4] / "tests/compat/fixtures/reference_init"
+
+
+def test_settings_accepted_with_a_note_are_listed_per_key(run_cli: RunCli) -> None:
+    result = run_cli("check", "--workspace", REFERENCE_INIT / "workspace", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["notes"] == [
+        {
+            "file": "gateway.yaml",
+            "field": "telemetry",
+            "status": "not_in_effect",
+            "message": "OpenTelemetry export is not in this release",
+        },
+        {
+            "file": "gateway.yaml",
+            "field": "persistence.url",
+            "status": "alias",
+            "message": "a SQLite url, read as path",
+        },
+    ]
+
+
+def test_the_table_says_which_settings_are_not_in_effect(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(
+        {
+            "gateway.yaml": """
+                persistence: {backend: memory, db_schema: agents}
+                scheduler: {enabled: true}
+                queue: {backend: memory, redis_url: "redis://cache:6379/0"}
+                memory: {enabled: false}
+                """
+        }
+    )
+
+    result = run_cli("check", "--workspace", root)
+
+    assert result.exit_code == 0, result.output
+    assert "3 settings accepted with a note" in result.stdout
+    for field in ("scheduler", "queue.redis_url", "persistence.db_schema"):
+        assert field in result.stdout
+    assert "memory" not in result.stdout.split("accepted with a note")[1]  # enabled: false

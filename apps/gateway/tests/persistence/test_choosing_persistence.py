@@ -211,6 +211,8 @@ async def test_use_postgres_refuses_a_url_that_is_not_asyncpg() -> None:
             {"backend": "sqlite", "path": "/var/lib/agents/app.db"},
         ),
         ({"url": "sqlite+aiosqlite:///:memory:"}, {"backend": "sqlite", "path": ":memory:"}),
+        # An override of the backend (AGENT_GATEWAY_PERSISTENCE__BACKEND=memory) wins.
+        ({"url": "sqlite:///a.db", "backend": "memory"}, {"backend": "memory"}),
         (
             {"url": "postgresql+asyncpg://u:p@db/agents", "db_schema": "agents"},
             {"backend": "postgres", "schema_": "agents"},
@@ -222,6 +224,7 @@ async def test_use_postgres_refuses_a_url_that_is_not_asyncpg() -> None:
         "sqlite-url",
         "sqlite-absolute",
         "sqlite-memory",
+        "memory-wins",
         "postgres",
     ],
 )
@@ -237,7 +240,7 @@ def test_the_existing_products_persistence_keys_mean_what_they_mean_there(
     [
         ({"schema": "a", "db_schema": "b"}, "schema and db_schema"),
         ({"url": "sqlite:///a.db", "path": "b.db"}, "path or url, not both"),
-        ({"url": "sqlite:///a.db", "backend": "postgres"}, "needs backend: sqlite"),
+        ({"url": "sqlite:///a.db", "backend": "postgres"}, "cannot serve backend: postgres"),
         ({"url": "sqlite+aiosqlite:///"}, "names no file"),
         ({"enabled": "no"}, "enabled must be true or false"),
     ],

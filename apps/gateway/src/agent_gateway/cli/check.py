@@ -4,7 +4,7 @@ import typer
 
 from agent_gateway.cli.console import print_json, stderr, stdout
 from agent_gateway.cli.options import DEFAULT_WORKSPACE, FormatOption, OutputFormat, WorkspaceOption
-from agent_gateway.cli.problems import print_problems, problems_as_json
+from agent_gateway.cli.problems import notes_as_json, print_notes, print_problems, problems_as_json
 
 
 def check(
@@ -17,6 +17,10 @@ def check(
     references between them, with `AGENT_GATEWAY_*` overrides applied, as the gateway does at
     startup. A tool an agent names that is not in the workspace is left to startup, since
     your app may register it in code. Exits with code 1 when there is any problem.
+
+    Settings accepted with a note are listed after the summary, as warnings: the existing
+    product's names for ours (aliases, in effect) and settings of capabilities this release
+    does not have yet (not in effect).
 
     **Examples**
 
@@ -35,10 +39,17 @@ def check(
             print_problems(stderr(), exc.problems)
         raise typer.Exit(1) from exc
 
+    from agent_gateway.settings_notes import settings_notes
+
+    notes = settings_notes(state.config)
     counts = {"agents": len(state.agents), "skills": len(state.skills), "tools": len(state.tools)}
     if output is OutputFormat.JSON:
-        print_json({"ok": True, "workspace": str(state.root), **counts})
+        print_json(
+            {"ok": True, "workspace": str(state.root), **counts, "notes": notes_as_json(notes)}
+        )
         return
     # "1 agent, 2 skills": drop the plural "s" for a count of one.
     summary = ", ".join(f"{n} {kind[:-1] if n == 1 else kind}" for kind, n in counts.items())
     stdout().print(f"[green]✓[/green] {state.root}: {summary}")
+    if notes:
+        print_notes(stdout(), notes)

@@ -10,6 +10,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from agent_gateway.settings_notes import SettingNote
     from agent_gateway_core.errors import WorkspaceProblem
 
 
@@ -31,3 +32,28 @@ def print_problems(console: Console, problems: Sequence[WorkspaceProblem]) -> No
 
 def problems_as_json(problems: Sequence[WorkspaceProblem]) -> list[dict[str, Any]]:
     return [{"file": p.path, "field": p.field, "message": p.message} for p in problems]
+
+
+_NOTE_KINDS = {"alias": "alias, in effect", "not_in_effect": "[yellow]not in effect[/yellow]"}
+
+
+def print_notes(console: Console, notes: Sequence[SettingNote]) -> None:
+    """Settings accepted with a note: a warning per key, with what became of it."""
+    count = len(notes)
+    table = Table(
+        title=f"[yellow]![/yellow] {count} setting{'s' if count != 1 else ''} accepted with a note",
+        title_justify="left",
+    )
+    table.add_column("File", style="cyan", overflow="fold")
+    table.add_column("Field", style="magenta", overflow="fold")
+    table.add_column("Status", overflow="fold")
+    table.add_column("Note", overflow="fold")
+    for note in notes:
+        table.add_row(note.path, note.field, _NOTE_KINDS[note.kind], note.message)
+    console.print(table)
+
+
+def notes_as_json(notes: Sequence[SettingNote]) -> list[dict[str, Any]]:
+    return [
+        {"file": n.path, "field": n.field, "status": n.kind, "message": n.message} for n in notes
+    ]

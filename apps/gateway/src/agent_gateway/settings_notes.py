@@ -1,0 +1,103 @@
+"""What gateway.yaml asks for that is accepted but means something to know: the existing
+product's names for our settings, and settings of capabilities not built yet.
+
+Nothing in gateway.yaml is silently ignored: a key the gateway knows neither way is an error
+(with "did you mean"); a key listed here is accepted, and ``agents-gateway check`` and the
+startup log say, per key, what became of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from agent_gateway.settings import SQLITE_URL_PREFIXES
+
+GATEWAY_FILE = "gateway.yaml"
+
+NoteKind = Literal["alias", "not_in_effect"]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingNote:
+    """One accepted setting worth a word: ``kind`` is ``alias`` (the existing product's name
+    for one of ours, in effect) or ``not_in_effect`` (its capability is not built yet)."""
+
+    field: str
+    kind: NoteKind
+    message: str
+    path: str = GATEWAY_FILE
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.field}: {self.message}"
+
+
+# Sections whose capability is not built yet: accepted so a workspace loads, and reported.
+_SECTIONS_NOT_IN_EFFECT = {
+    "scheduler": "cron schedules are not run by this release",
+    "notifications": "notification delivery (Slack, webhooks) is not in this release",
+    "memory": "agent memory is not in this release",
+    "mcp": "MCP servers are not in this release",
+    "rate_limit": "rate limiting is not in this release",
+    "dashboard": "the web dashboard is not in this release",
+    "telemetry": "OpenTelemetry export is not in this release",
+}
+
+# Keys of the queue section for the Redis and RabbitMQ queues, whose adapters are not built.
+_QUEUE_KEYS_NOT_IN_EFFECT = (
+    "redis_url", "rabbitmq_url", "stream_key", "queue_name", "consumer_group", "workers",
+    "max_retries", "visibility_timeout_s", "drain_timeout_s", "default_execution_mode",
+)  # fmt: skip
+
+
+def settings_notes(config: Mapping[str, Any]) -> list[SettingNote]:
+    """The notes for gateway.yaml's mapping (after ``${VAR}`` substitution), in file order."""
+    notes: list[SettingNote] = []
+    for section, value in config.items():
+        if section in _SECTIONS_NOT_IN_EFFECT and _asks_for_something(value):
+            notes.append(SettingNote(section, "not_in_effect", _SECTIONS_NOT_IN_EFFECT[section]))
+    notes += _persistence_notes(config.get("persistence"))
+    notes += _queue_notes(config.get("queue"))
+    return notes
+
+
+def _asks_for_something(section: object) -> bool:
+    """A section left empty or with ``enabled: false`` asks for nothing."""
+    if not isinstance(section, Mapping) or not section:
+        return False
+    return section.get("enabled", True) is not False
+
+
+def _persistence_notes(section: object) -> list[SettingNote]:
+    if not isinstance(section, Mapping):
+        return []
+    notes = []
+    if "db_schema" in section:
+        notes.append(SettingNote("persistence.db_schema", "alias", "read as persistence.schema"))
+    if section.get("enabled") is False:
+        notes.append(
+            SettingNote(
+                "persistence.enabled",
+                "alias",
+                "false keeps nothing durable, read as backend: memory",
+            )
+        )
+    url = section.get("url")
+    if isinstance(url, str) and url.startswith(SQLITE_URL_PREFIXES):
+        notes.append(SettingNote("persistence.url", "alias", "a SQLite url, read as path"))
+    return notes
+
+
+def _queue_notes(section: object) -> list[SettingNote]:
+    if not isinstance(section, Mapping):
+        return []
+    return [
+        SettingNote(
+            f"queue.{key}",
+            "not_in_effect",
+            "the Redis and RabbitMQ queues are not in this release",
+        )
+        for key in _QUEUE_KEYS_NOT_IN_EFFECT
+        if key in section
+    ]
