@@ -26,8 +26,9 @@ from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
 from agent_gateway_core.ports.llm_client import LLMClient
 from agent_gateway_core.ports.memory_manager import MemoryManager
 from agent_gateway_core.ports.persistence.backend import PersistenceBackend
-from agent_gateway_core.ports.retriever import Retriever
+from agent_gateway_core.ports.retriever import AnyRetriever
 from agent_gateway_core.ports.tool_provider import ToolProvider
+from agent_gateway_core.retrievers import RetrieverSet
 from agent_gateway_core.sessions import ConversationLog, SessionStore
 from agent_gateway_core.workspace.state import WorkspaceState
 
@@ -44,10 +45,12 @@ class Runtime:
     stored before the model is called. ``queue`` carries background executions to workers
     (any process sharing it); without one they run in tasks of this process. ``aclose`` (or
     leaving ``async with``) stops the worker and this process's background executions, then
-    closes the LLM client and the tool providers — and the store when :meth:`embedded`
-    created it. The queue stays open: whoever made it closes it. With a
-    workspace directory, ``await Runtime.embedded("./workspace", llm=...)`` loads it and wires
-    an in-memory store.
+    closes the LLM client, the tool providers and the retrievers — and the store when
+    :meth:`embedded` created it. The queue stays open: whoever made it closes it.
+    ``retrievers`` follow the Retriever port or the keyword protocol of agents-gateway 0.2
+    (see :mod:`agent_gateway_core.retrievers`); their optional ``initialize()`` runs in
+    :meth:`start`, ``close()`` in :meth:`aclose`. With a workspace directory,
+    ``await Runtime.embedded("./workspace", llm=...)`` loads it and wires an in-memory store.
 
     Example (runs as is; the scripted model answers ``echo: <message>``)::
 
@@ -85,7 +88,7 @@ class Runtime:
         queue: ExecutionQueue | None = None,
         clock: Clock | None = None,
         memory: MemoryManager | None = None,
-        retrievers: Mapping[str, Retriever] | None = None,
+        retrievers: Mapping[str, AnyRetriever] | None = None,
         tool_providers: Sequence[ToolProvider] = (),
         hooks: HookRegistry | None = None,
         tool_registry: ToolRegistry | None = None,
@@ -96,7 +99,7 @@ class Runtime:
         self._persistence = persistence
         self._clock = clock or SystemClock()
         self._memory = memory
-        self._retrievers = dict(retrievers or {})
+        self._retrievers = RetrieverSet(retrievers)
         self._hooks = hooks or HookRegistry()
         self._cancellations = CancellationRegistry()
         self._input_schemas: dict[str, SchemaSource] = {}
@@ -141,7 +144,10 @@ class Runtime:
     # ---------------------------------------------------------------- lifecycle
 
     async def start(self) -> None:
-        """Discover the tool providers' tools; ``async with`` does this on entry."""
+        """Initialize the retrievers (once), discover the tool providers' tools; ``async with``
+        does this on entry. A retriever whose ``initialize()`` fails fails the start with
+        BackendUnavailableError naming it."""
+        await self._retrievers.initialize()
         if self._tools.providers:
             await self._tools.refresh_providers()
 
@@ -158,8 +164,9 @@ class Runtime:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Stop background work, close the LLM client, the tool providers and an owned store;
-        twice is harmless."""
+        """Stop background work, close the LLM client, the tool providers, the retrievers
+        (``close()`` of those initialized; a failure is logged) and an owned store; twice is
+        harmless."""
         if self._closed:
             return
         self._closed = True
@@ -167,6 +174,7 @@ class Runtime:
         await self._llm.aclose()
         for provider in self._tools.providers.values():
             await provider.aclose()
+        await self._retrievers.close()
         if self._owns_persistence:
             await self._persistence.aclose()
 
@@ -412,7 +420,7 @@ class Runtime:
             hooks=self._hooks,
             cancellations=self._cancellations,
             memory=self._memory,
-            retrievers=self._retrievers,
+            retrievers=self._retrievers.ports,
             input_schemas=self._input_schemas,
             output_schemas=self._output_schemas,
         )

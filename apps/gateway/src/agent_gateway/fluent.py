@@ -20,6 +20,7 @@ from agent_gateway.options import (
     WebhookOptions,
 )
 from agent_gateway_core.errors import AlreadyStartedError, ConfigError
+from agent_gateway_core.retrievers import as_retriever
 
 if TYPE_CHECKING:
     from dependency_injector.providers import Provider
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from agent_gateway_core.ports.memory_manager import MemoryManager
     from agent_gateway_core.ports.notification_backend import NotificationBackend
     from agent_gateway_core.ports.persistence.backend import PersistenceBackend
-    from agent_gateway_core.ports.retriever import Retriever
+    from agent_gateway_core.ports.retriever import AnyRetriever
 
 MCP_TRANSPORTS = ("stdio", "streamable_http")
 
@@ -239,12 +240,18 @@ class FluentConfiguration:
 
     # ---------------------------------------------------------------- retrieval and memory
 
-    def use_retriever(self, name: str, retriever: Retriever) -> Self:
-        """Register a named retriever that AGENT.md ``retrievers:`` can reference."""
+    def use_retriever(self, name: str, retriever: AnyRetriever) -> Self:
+        """Register a named retriever that AGENT.md ``retrievers:`` can reference.
+
+        ``retriever`` follows the Retriever port (``async retrieve(query: RetrievalQuery)``)
+        or the protocol of agents-gateway 0.2 (``async retrieve(*, query, agent_id)``); its
+        optional ``initialize()`` / ``close()`` run at startup / shutdown. Raises ValueError
+        for a name already registered, ConfigError for an object following neither protocol.
+        """
         self._check_not_started()
         if name in self._fluent.retrievers:
             raise ValueError(f"a retriever named {name!r} is already registered")
-        self._fluent.retrievers[name] = retriever
+        self._fluent.retrievers[name] = as_retriever(name, retriever)
         return self
 
     def use_memory(self, backend: MemoryManager) -> Self:

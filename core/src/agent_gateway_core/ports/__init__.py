@@ -26,7 +26,7 @@ from agent_gateway_core.ports.persistence import (
     ScheduleStore,
     UserConfigStore,
 )
-from agent_gateway_core.ports.retriever import RetrievalQuery, Retriever
+from agent_gateway_core.ports.retriever import KeywordRetriever, RetrievalQuery, Retriever
 from agent_gateway_core.ports.schedule_lock import LockLease, ScheduleLock
 from agent_gateway_core.ports.secret_box import SecretBox
 from agent_gateway_core.ports.tool_provider import ToolProvider
@@ -42,6 +42,7 @@ __all__ = [
     "ExecutionStore",
     "ExecutionUpdate",
     "IdempotencyStore",
+    "KeywordRetriever",
     "LLMClient",
     "LLMRequest",
     "LLMResponse",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 
 import pytest
 
@@ -52,3 +53,18 @@ class RetrieverContract:
         self, retriever: Retriever, unmatched_query: RetrievalQuery
     ) -> None:
         assert await retriever.retrieve(unmatched_query) == []
+
+    async def test_optional_hooks_take_no_arguments(
+        self, retriever: Retriever, matching_query: RetrievalQuery
+    ) -> None:
+        # initialize() and close() are optional; when present, each is called without
+        # arguments (and awaited if it returns an awaitable), around retrieve calls.
+        for hook in ("initialize", "close"):
+            method = getattr(retriever, hook, None)
+            if method is None:
+                continue
+            outcome = method()
+            if inspect.isawaitable(outcome):
+                await outcome
+            if hook == "initialize":
+                assert await retriever.retrieve(matching_query)
