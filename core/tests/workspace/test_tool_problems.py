@@ -220,8 +220,19 @@ def test_failed_handler_leaves_no_module_behind(write: Write, load_problems: Loa
 @pytest.mark.parametrize(
     ("handler", "phrase"),
     [
-        ("def main():\n    return 1\n", "defines no function named 'handler'"),
+        (
+            "def main():\n    return 1\n",
+            "defines no function named 'handler' (handler(**params)) "
+            "or 'handle' (handle(arguments, context))",
+        ),
         ("handler = 42\n", "'handler' must be a function, not int"),
+        ("handle = 'x'\n", "'handle' must be a function, not str"),
+        (
+            "def handler(**kw):\n    return 1\n\n\nasync def handle(arguments, context):\n"
+            "    return 2\n",
+            "defines both 'handler' and 'handle', so which one runs is ambiguous: "
+            "keep handler(**params) or handle(arguments, context) and rename the other",
+        ),
     ],
 )
 def test_handler_missing_or_not_callable(
@@ -258,6 +269,38 @@ def test_handler_signature_does_not_fit(
     assert any(phrase in p.message for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    "signature", ["def handle(arguments):", "def handle(arguments, context, extra):"]
+)
+def test_handle_must_take_arguments_and_context(
+    write: Write, load_problems: LoadProblems, signature: str
+) -> None:
+    write_tool(write, "  city: {type: string}", handler=f"{signature}\n    return 1\n")
+
+    [problem] = load_problems()
+
+    assert (problem.path, problem.field) == (HANDLER, "handle")
+    assert problem.message == (
+        "handle() must accept two positional arguments: handle(arguments, context)"
+    )
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        "def handle(arguments, context):\n    return 1\n",
+        "async def handle(args, ctx, *rest, verbose=False):\n    return 1\n",
+        # a name bound to something else is not a second definition
+        "import logging\n\nhandler = logging.getLogger(__name__)\n\n\n"
+        "def handle(arguments, context):\n    return 1\n",
+    ],
+)
+def test_handle_convention_is_accepted(write: Write, root: Path, handler: str) -> None:
+    write_tool(write, "  city: {type: string}", handler=handler)
+
+    assert check_workspace(root, environ={}) == []
+
+
 def test_handler_may_take_context_and_extra_defaults(write: Write, root: Path) -> None:
     write_tool(
         write,
@@ -291,3 +334,30 @@ def test_tool_md_and_handler_problems_are_reported_together(
         (TOOL, "timeout_seconds"),
         (HANDLER, None),
     ]
+
+
+def test_handler_convention_problems_of_several_tools_come_together(
+    write: Write, load_problems: LoadProblems
+) -> None:
+    write("tools/both/TOOL.md", "---\ndescription: Both\n---\n")
+    write(
+        "tools/both/handler.py",
+        "def handler():\n    return 1\n\n\ndef handle(a, c):\n    return 2\n",
+    )
+    write("tools/neither/TOOL.md", "---\ntimeout_seconds: -1\n---\n")
+    write("tools/neither/handler.py", "def run():\n    return 1\n")
+    write("tools/narrow/TOOL.md", "---\ndescription: Narrow\n---\n")
+    write("tools/narrow/handler.py", "async def handle(arguments):\n    return 1\n")
+
+    problems = load_problems()
+
+    assert sorted((p.path, p.field) for p in problems) == [
+        ("tools/both/handler.py", None),
+        ("tools/narrow/handler.py", "handle"),
+        ("tools/neither/TOOL.md", "timeout_seconds"),
+        ("tools/neither/handler.py", None),
+    ]
+    messages = {p.path: p.message for p in problems}
+    assert messages["tools/both/handler.py"].startswith("defines both 'handler' and 'handle'")
+    assert messages["tools/narrow/handler.py"].startswith("handle() must accept two positional")
+    assert messages["tools/neither/handler.py"].startswith("defines no function named 'handler'")

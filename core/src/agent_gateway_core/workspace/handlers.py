@@ -1,4 +1,4 @@
-"""Import a tool's ``handler.py`` and check that ``handler`` fits the parameters in TOOL.md.
+"""Import a tool's ``handler.py`` and check that its handler fits the parameters in TOOL.md.
 
 Each handler module is imported from its file under a name of its own
 (``agent_gateway_workspace_tools.<tool>_<hash of its path>``), so two workspaces, or two tools
@@ -24,8 +24,11 @@ from typing import Any
 
 from agent_gateway_core.errors import WorkspaceProblem
 from agent_gateway_core.workspace.frontmatter_models import ToolParameter
+from agent_gateway_core.workspace.handle_convention import adapt_handle, handle_signature_problem
 
 CONTEXT_PARAMETER = "context"  # receives the ToolContext; never one of the model's arguments
+HANDLER = "handler"  # ours: handler(**params)
+HANDLE = "handle"  # the existing product's: handle(arguments, context)
 
 # sys.path and sys.modules are process-wide; loads may run in several threads at once.
 _import_lock = threading.Lock()
@@ -34,20 +37,57 @@ _import_lock = threading.Lock()
 def load_handler(
     file: Path, *, tool_id: str, path: str, problems: list[WorkspaceProblem]
 ) -> Callable[..., Any] | None:
-    """The callable ``handler`` defined in ``file``, or ``None`` with a problem."""
+    """The tool's handler from ``file``, or ``None`` with a problem.
+
+    Two conventions are accepted: ours, ``handler(**params)``, returned as it is, and the
+    existing product's, ``handle(arguments, context)``, returned adapted to ours. A module
+    with both as functions is refused rather than guessed at; a name bound to something
+    that is not callable (``handler = logging.getLogger()``) does not count as a definition
+    when the other name is a function.
+    """
     module = _import_file(file, _module_name(file, tool_id), path, problems)
     if module is None:
         return None
-    handler: object = getattr(module, "handler", None)
-    if handler is None:
-        problems.append(WorkspaceProblem(path, "defines no function named 'handler'"))
-        return None
-    if not callable(handler):
+    defined = {
+        name: value
+        for name in (HANDLER, HANDLE)
+        if (value := getattr(module, name, None)) is not None
+    }
+    functions: dict[str, Callable[..., Any]] = {
+        name: value for name, value in defined.items() if callable(value)
+    }
+    if not defined:
         problems.append(
-            WorkspaceProblem(path, f"'handler' must be a function, not {type(handler).__name__}")
+            WorkspaceProblem(
+                path,
+                f"defines no function named {HANDLER!r} ({HANDLER}(**params)) "
+                f"or {HANDLE!r} ({HANDLE}(arguments, context))",
+            )
         )
         return None
-    return handler
+    if len(functions) > 1:
+        problems.append(
+            WorkspaceProblem(
+                path,
+                f"defines both {HANDLER!r} and {HANDLE!r}, so which one runs is ambiguous: "
+                f"keep {HANDLER}(**params) or {HANDLE}(arguments, context) and rename the other",
+            )
+        )
+        return None
+    if not functions:
+        name, value = next(iter(defined.items()))
+        problems.append(
+            WorkspaceProblem(path, f"{name!r} must be a function, not {type(value).__name__}")
+        )
+        return None
+    [(name, function)] = functions.items()
+    if name == HANDLER:
+        return function
+    problem = handle_signature_problem(function)
+    if problem is not None:
+        problems.append(WorkspaceProblem(path, problem, HANDLE))
+        return None
+    return adapt_handle(function)
 
 
 def signature_problems(

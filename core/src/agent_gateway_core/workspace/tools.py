@@ -52,7 +52,9 @@ def read_tool(
     if not handler_file.is_file():
         own.append(
             WorkspaceProblem(
-                handler_path, "is missing: a file tool needs a handler.py defining handler(...)"
+                handler_path,
+                "is missing: a file tool needs a handler.py defining handler(**params) "
+                "or handle(arguments, context)",
             )
         )
     else:
