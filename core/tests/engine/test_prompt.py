@@ -44,6 +44,7 @@ async def test_sections_come_in_order(harness) -> None:
     retriever = StaticRetriever(["Billing tickets go to team B."])
     agent = harness.agent(
         prompt="You triage support tickets.",
+        behavior="Stay calm with angry customers.",
         context_files=(ContextFile(name="glossary.md", content="SLA: service level agreement"),),
         skills=("triage",),
         memory=MemoryConfig(enabled=True),
@@ -65,6 +66,7 @@ async def test_sections_come_in_order(harness) -> None:
     prompt = system_prompt(harness)
     markers = [
         "You triage support tickets.",
+        "Stay calm with angry customers.",
         "## glossary.md",
         "## Skill: Triage",
         "## What you remember",
@@ -79,6 +81,32 @@ async def test_sections_come_in_order(harness) -> None:
     assert "- The billing ticket queue is slow." in prompt
     assert "Billing tickets go to team B." in prompt
     assert '{"ticket": 7}' in prompt
+
+
+def test_shared_files_and_behavior_come_before_context_and_skills() -> None:
+    agent = AgentDefinition(
+        id="a",
+        prompt="  You triage tickets.\n",
+        behavior="Stay calm.",
+        context_files=(ContextFile(name="docs/refunds.md", content="Refunds: 30 days.\n"),),
+        skills=("triage",),
+    )
+
+    prompt = static_prompt(
+        agent, {"triage": SKILL}, shared_prompt="You work for Acme.", shared_behavior="No secrets."
+    )
+
+    assert prompt.startswith(
+        "You work for Acme.\n\nNo secrets.\n\nYou triage tickets.\n\nStay calm.\n\n"
+        "## docs/refunds.md\n\nRefunds: 30 days.\n\n## Skill: Triage"
+    )
+
+
+def test_absent_shared_files_and_behavior_leave_no_gap() -> None:
+    agent = AgentDefinition(id="a", prompt="Base.")
+
+    assert static_prompt(agent, {}, shared_behavior="No secrets.") == "No secrets.\n\nBase."
+    assert static_prompt(agent, {}) == "Base."
 
 
 def test_workflow_is_rendered_as_ordered_steps() -> None:

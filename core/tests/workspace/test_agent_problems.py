@@ -72,7 +72,7 @@ def test_file_that_is_not_utf8(root: Path, load_problems: LoadProblems) -> None:
     [
         ("tols: [a]", "tols", "unknown key 'tols'; did you mean 'tools'?"),
         ("model: {name: x, temprature: 1}", "model.temprature", "did you mean 'temperature'?"),
-        ("zzz: 1", "zzz", "unknown key 'zzz'; allowed keys: delegates_to, description,"),
+        ("zzz: 1", "zzz", "unknown key 'zzz'; allowed keys: context, delegates_to, description,"),
         (
             "schedules: [{name: a, cron: '* * * * *', message: m, every: 1}]",
             "schedules.0.every",
@@ -102,6 +102,11 @@ def test_unknown_key(
         ("scope: team", "scope", "must be 'global' or 'personal'"),
         ("input_schema: not-a-schema", "input_schema", "must be a valid dictionary"),
         ("schedules: [{name: a, cron: '* * * * *'}]", "schedules.0.message", "is required"),
+        ("version: [1, 2]", "version", "must be a valid string, got [1, 2]"),
+        ("version: true", "version", "must be a valid string, got True"),
+        ("context: docs/policy.md", "context", "must be a valid tuple, got 'docs/policy.md'"),
+        ("context: {a: b}", "context", "must be a valid tuple"),
+        ("context: [docs/policy.md, 3]", "context.1", "must be a valid string, got 3"),
     ],
 )
 def test_wrong_type(
@@ -295,3 +300,96 @@ def test_context_that_is_a_file(write: Write, load_problems: LoadProblems) -> No
         "agents/helper/context",
         "must be a directory of .md files",
     )
+
+
+@pytest.mark.parametrize(
+    ("entry", "phrase"),
+    [
+        ("docs/missing.md", "'docs/missing.md' does not exist"),
+        ("../outside.md", "'../outside.md' is outside the workspace"),
+        ("docs/../../outside.md", "is outside the workspace"),
+        ("/etc/hostname", "'/etc/hostname' is outside the workspace"),
+        ("docs", "'docs' is not a file"),
+    ],
+)
+def test_bad_context_path(
+    write: Write, root: Path, load_problems: LoadProblems, entry: str, phrase: str
+) -> None:
+    write("docs/policy.md", "Refunds take 30 days.")
+    (root.parent / "outside.md").write_text("secret", encoding="utf-8")
+    write_agent(write, f"context: [docs/policy.md, {entry!r}]")
+
+    [problem] = load_problems()
+
+    assert (problem.path, problem.field) == (AGENT, "context.1")
+    assert phrase in problem.message
+
+
+def test_context_path_that_is_a_symlink(
+    write: Write, root: Path, load_problems: LoadProblems
+) -> None:
+    target = write("docs/policy.md", "Refunds take 30 days.")
+    (root / "docs/link.md").symlink_to(target)
+    outside = root.parent / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("secret", encoding="utf-8")
+    (root / "docs/shared").symlink_to(outside, target_is_directory=True)
+    write_agent(write, "context: [docs/link.md, docs/shared/secret.md]")
+
+    problems = load_problems()
+
+    assert [(p.path, p.field) for p in problems] == [(AGENT, "context.0"), (AGENT, "context.1")]
+    assert "'docs/link.md' is a symlink" in problems[0].message
+    assert "'docs/shared/secret.md' is outside the workspace" in problems[1].message
+
+
+def test_unreadable_context_file(write: Write, root: Path, load_problems: LoadProblems) -> None:
+    (root / "docs").mkdir()
+    (root / "docs/latin1.md").write_bytes(b"caf\xe9")
+    write_agent(write, "context: [docs/latin1.md]")
+
+    [problem] = load_problems()
+
+    assert (problem.path, problem.field, problem.message) == (
+        AGENT,
+        "context.0",
+        "'docs/latin1.md' is not UTF-8 text",
+    )
+
+
+def test_context_problems_come_with_the_other_problems_of_the_file(
+    write: Write, load_problems: LoadProblems
+) -> None:
+    write_agent(write, "tags: support\ncontext: [nowhere.md, ../up.md]")
+    write("agents/helper/BEHAVIOR.md", "---\nbroken: [\n---\nBe kind.")
+    write("agents/AGENTS.md", "---\nunclosed: frontmatter\n")
+
+    problems = load_problems()
+
+    assert [(p.path, p.field) for p in problems] == [
+        ("agents/AGENTS.md", None),
+        (AGENT, "tags"),
+        (AGENT, "context.0"),
+        (AGENT, "context.1"),
+        ("agents/helper/BEHAVIOR.md", None),
+    ]
+
+
+def test_behavior_md_that_is_a_directory(
+    write: Write, root: Path, load_problems: LoadProblems
+) -> None:
+    write_agent(write, "description: x")
+    (root / "agents/helper/BEHAVIOR.md").mkdir()
+
+    [problem] = load_problems()
+
+    assert (problem.path, problem.message) == ("agents/helper/BEHAVIOR.md", "must be a file")
+
+
+def test_shared_prompt_file_that_is_not_utf8(root: Path, load_problems: LoadProblems) -> None:
+    (root / "agents").mkdir()
+    (root / "agents/BEHAVIOR.md").write_bytes(b"caf\xe9")
+
+    [problem] = load_problems()
+
+    assert (problem.path, problem.message) == ("agents/BEHAVIOR.md", "is not UTF-8 text")

@@ -181,6 +181,52 @@ def test_context_files_are_read_in_name_order(write: Write, root: Path) -> None:
     )
 
 
+def test_version_is_kept_as_text(write: Write, root: Path) -> None:
+    write("agents/a/AGENT.md", "---\nversion: 1.2\n---\nHi")
+    write("agents/b/AGENT.md", "---\nversion: 3\n---\nHi")
+    write("agents/c/AGENT.md", "---\nversion: 2.0.1-beta\n---\nHi")
+    write("agents/d/AGENT.md", "---\nversion: 2024-05-01\n---\nHi")
+    write("agents/e/AGENT.md", "Hi")
+
+    agents = load_workspace(root, environ={}).agents
+
+    versions = {agent_id: agent.version for agent_id, agent in agents.items()}
+    assert versions == {"a": "1.2", "b": "3", "c": "2.0.1-beta", "d": "2024-05-01", "e": None}
+
+
+def test_listed_context_files_follow_the_context_directory(write: Write, root: Path) -> None:
+    write("agents/a/AGENT.md", "---\ncontext: [docs/refunds.md, agents/a/notes.md]\n---\nHi")
+    write("agents/a/context/glossary.md", "SLA: service level agreement\n")
+    write("agents/a/notes.md", "Notes beside the agent.\n")
+    write("docs/refunds.md", "\ufeffRefunds take 30 days.\n")
+
+    agent = load_workspace(root, environ={}).agents["a"]
+
+    assert agent.context_files == (
+        ContextFile(name="glossary.md", content="SLA: service level agreement\n"),
+        ContextFile(name="docs/refunds.md", content="Refunds take 30 days.\n"),
+        ContextFile(name="agents/a/notes.md", content="Notes beside the agent.\n"),
+    )
+
+
+def test_behavior_md_and_the_shared_prompt_files(write: Write, root: Path) -> None:
+    write("agents/AGENTS.md", "---\ntitle: shared\n---\nYou work for Acme.\n")
+    write("agents/BEHAVIOR.md", "Never share secrets.\n")
+    write("agents/a/AGENT.md", "You answer questions.")
+    write("agents/a/BEHAVIOR.md", "---\nnote: ignored\n---\n\nBe brief.\n")
+    write("agents/b/AGENT.md", "You write.")
+
+    state = load_workspace(root, environ={})
+
+    assert list(state.agents) == ["a", "b"]  # the two loose files are not agents
+    assert (state.shared_prompt, state.shared_behavior) == (
+        "You work for Acme.",
+        "Never share secrets.",
+    )
+    assert state.agents["a"].behavior == "Be brief."
+    assert state.agents["b"].behavior == ""
+
+
 def test_agent_without_frontmatter_gets_defaults(write: Write, root: Path) -> None:
     write("agents/writer/AGENT.md", "You write.")
 
@@ -348,6 +394,7 @@ def test_empty_workspace_loads(root: Path) -> None:
     assert state.model == ModelDefaults()
     assert state.guardrails == Guardrails()
     assert state.config == {}
+    assert (state.shared_prompt, state.shared_behavior) == ("", "")
     assert check_workspace(root, environ={}) == []
 
 
@@ -397,6 +444,8 @@ def test_env_values_are_coerced_by_the_section_model(write: Write, root: Path) -
 
 def test_agent_frontmatter_covers_every_authored_agent_field() -> None:
     # Set by the loader, not written in frontmatter.
-    derived = {"id", "prompt", "path", "context_files"}
+    derived = {"id", "prompt", "behavior", "path", "context_files"}
+    # Read by the loader into context_files.
+    read = {"context"}
 
-    assert set(AgentFrontmatter.model_fields) == set(AgentDefinition.model_fields) - derived
+    assert set(AgentFrontmatter.model_fields) - read == set(AgentDefinition.model_fields) - derived

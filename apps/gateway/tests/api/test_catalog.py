@@ -19,6 +19,7 @@ async def test_agents_are_listed_with_their_summary(client: httpx.AsyncClient) -
         "display_name": "Assistant",
         "description": "A helpful assistant.",
         "tags": ["demo"],
+        "version": None,
         "enabled": True,
         "execution_mode": "sync",
         "model": "openai/gpt-4o-mini",

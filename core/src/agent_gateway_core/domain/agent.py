@@ -86,7 +86,10 @@ class NotificationConfig(BaseModel):
 
 
 class ContextFile(BaseModel):
-    """A markdown file from ``agents/<id>/context/`` appended to the system prompt."""
+    """A file appended to the system prompt: ``agents/<id>/context/*.md`` or one in ``context:``.
+
+    ``name`` is the file name for ``context/`` files and the path as written for the others.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -106,16 +109,22 @@ class Guardrails(BaseModel):
 
 
 class AgentDefinition(BaseModel):
-    """A fully parsed agent. ``id`` is its directory name; ``prompt`` the AGENT.md body."""
+    """A fully parsed agent. ``id`` is its directory name; ``prompt`` the AGENT.md body.
+
+    ``behavior`` is the body of the optional BEHAVIOR.md beside AGENT.md; ``context_files``
+    are ``context/*.md`` then the files AGENT.md lists under ``context:``, read at load time.
+    """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     id: str
     prompt: str = ""
+    behavior: str = ""
     path: str | None = None
     description: str = ""
     display_name: str | None = None
     tags: tuple[str, ...] = ()
+    version: str | None = None
     enabled: bool = True
     skills: tuple[str, ...] = ()
     tools: tuple[str, ...] = ()

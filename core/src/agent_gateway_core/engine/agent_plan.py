@@ -45,7 +45,12 @@ def build_plan(
         agent=agent,
         tools={t.name: t for t in tools},
         tool_specs=tuple(t.spec for t in tools),
-        static_prompt=static_prompt(agent, workspace.skills),
+        static_prompt=static_prompt(
+            agent,
+            workspace.skills,
+            shared_prompt=workspace.shared_prompt,
+            shared_behavior=workspace.shared_behavior,
+        ),
         model=AgentModelDefaults.of(agent, workspace),
         input_schema=(
             CompiledSchema(input_source, label=f"input schema of agent {agent.id!r}")

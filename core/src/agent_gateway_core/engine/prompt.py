@@ -1,10 +1,12 @@
 """System prompt assembly.
 
-Sections, in order: the agent's prompt (AGENT.md body), its context files, its skills'
-instructions and workflows, recalled memories, retrieved context, the request's input, the
-schedule's or call's instructions, and the output format when an output schema applies.
-The first three never change within a workspace snapshot, so :func:`static_prompt` is built
-once per agent; the rest is assembled per request by :class:`PromptAssembler`.
+Sections, in order: the workspace's shared prompt and behaviour (``agents/AGENTS.md``,
+``agents/BEHAVIOR.md``), the agent's prompt (AGENT.md body) and behaviour (its BEHAVIOR.md),
+its context files, its skills' instructions and workflows, recalled memories, retrieved
+context, the request's input, the schedule's or call's instructions, and the output format
+when an output schema applies. Everything up to the skills never changes within a workspace
+snapshot, so :func:`static_prompt` is built once per agent; the rest is assembled per request
+by :class:`PromptAssembler`.
 """
 
 from __future__ import annotations
@@ -27,9 +29,24 @@ logger = logging.getLogger(__name__)
 MEMORY_RECALL_LIMIT = 20
 
 
-def static_prompt(agent: AgentDefinition, skills: Mapping[str, SkillDefinition]) -> str:
-    """The parts of the system prompt that depend only on the workspace."""
-    sections = [agent.prompt.strip()]
+def static_prompt(
+    agent: AgentDefinition,
+    skills: Mapping[str, SkillDefinition],
+    *,
+    shared_prompt: str = "",
+    shared_behavior: str = "",
+) -> str:
+    """The parts of the system prompt that depend only on the workspace.
+
+    ``shared_prompt`` and ``shared_behavior`` are the workspace's ``agents/AGENTS.md`` and
+    ``agents/BEHAVIOR.md`` bodies, which come first, in that order.
+    """
+    sections = [
+        shared_prompt.strip(),
+        shared_behavior.strip(),
+        agent.prompt.strip(),
+        agent.behavior.strip(),
+    ]
     sections += [f"## {f.name}\n\n{f.content.strip()}" for f in agent.context_files]
     sections += [_skill_section(skills[s]) for s in agent.skills if s in skills]
     return "\n\n".join(s for s in sections if s)

@@ -7,6 +7,7 @@ so one validation pass reports them all; the loader turns these into domain defi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -36,9 +37,12 @@ class AgentFrontmatter(BaseModel):
     description: str = ""
     display_name: str | None = None
     tags: tuple[str, ...] = ()
+    version: str | None = None
     enabled: bool = True
     skills: tuple[str, ...] = ()
     tools: tuple[str, ...] = ()
+    # Files added to the system prompt, relative to the workspace root; read by the loader.
+    context: tuple[str, ...] = ()
     model: ModelConfig = Field(default_factory=ModelConfig)
     memory: MemoryConfig = Field(default_factory=MemoryConfig)
     retrievers: tuple[str, ...] = ()
@@ -52,6 +56,15 @@ class AgentFrontmatter(BaseModel):
     setup_schema: dict[str, Any] | None = None
     delegates_to: tuple[str, ...] = ()
     guardrails: Guardrails | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # YAML reads `version: 1.2` as a number and `version: 2024-05-01` as a date; both
+        # mean the text the author wrote (as the existing product does: str(value)).
+        if isinstance(value, int | float | date) and not isinstance(value, bool):
+            return str(value)
+        return value
 
     @field_validator("model", mode="before")
     @classmethod

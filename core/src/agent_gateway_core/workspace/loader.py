@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from agent_gateway_core.domain.tool import ToolDefinition
 from agent_gateway_core.errors import WorkspaceError, WorkspaceProblem
-from agent_gateway_core.workspace.agents import read_agent
+from agent_gateway_core.workspace.agents import read_agent, read_prompt_file
 from agent_gateway_core.workspace.documents import relative
 from agent_gateway_core.workspace.gateway_config import read_gateway_config
 from agent_gateway_core.workspace.layout import item_directories
@@ -61,6 +61,9 @@ def _load(
     tools = _read_tools(tool_dirs, root, problems)
     skills = {d.name: s for d in skill_dirs if (s := read_skill(d, root, problems)) is not None}
     agents = {d.name: a for d in agent_dirs if (a := read_agent(d, root, problems)) is not None}
+    # Loose files in agents/ are not agents: these two are shared by all of them.
+    shared_prompt = read_prompt_file(root / "agents" / "AGENTS.md", root, problems)
+    shared_behavior = read_prompt_file(root / "agents" / "BEHAVIOR.md", root, problems)
 
     known = KnownNames(
         agents={d.name for d in agent_dirs},
@@ -76,6 +79,8 @@ def _load(
         agents=MappingProxyType(agents),
         skills=MappingProxyType(skills),
         tools=MappingProxyType(tools),
+        shared_prompt=shared_prompt,
+        shared_behavior=shared_behavior,
         model=gateway.model,
         guardrails=gateway.guardrails,
         config=gateway.config,

@@ -34,13 +34,17 @@ class WorkspaceState:
 
     ``config`` holds gateway.yaml after ``${VAR}`` substitution, as a plain mapping: each
     host (the app, a worker) validates the sections it owns. ``model`` and ``guardrails``
-    are the sections the core itself needs, already validated.
+    are the sections the core itself needs, already validated. ``shared_prompt`` and
+    ``shared_behavior`` are the bodies of ``agents/AGENTS.md`` and ``agents/BEHAVIOR.md``,
+    which open every agent's system prompt.
     """
 
     root: Path | None
     agents: Mapping[str, AgentDefinition] = field(default_factory=dict)
     skills: Mapping[str, SkillDefinition] = field(default_factory=dict)
     tools: Mapping[str, ToolDefinition] = field(default_factory=dict)
+    shared_prompt: str = ""
+    shared_behavior: str = ""
     model: ModelDefaults = field(default_factory=ModelDefaults)
     guardrails: Guardrails = field(default_factory=Guardrails)
     config: Mapping[str, Any] = field(default_factory=dict)

@@ -61,6 +61,7 @@ def _agent(agent: AgentDefinition, runtime: Runtime) -> AgentDetail:
         display_name=agent.name,
         description=agent.description,
         tags=list(agent.tags),
+        version=agent.version,
         enabled=agent.enabled,
         execution_mode=agent.execution_mode,
         model=agent.model.name or runtime.workspace.model.default,

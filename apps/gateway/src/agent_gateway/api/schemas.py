@@ -311,6 +311,7 @@ class AgentOut(BaseModel):
     display_name: str
     description: str
     tags: list[str]
+    version: str | None = Field(description="`version` from AGENT.md, as text; null if unset.")
     enabled: bool
     execution_mode: ExecutionMode
     model: str | None = Field(description="The primary model (AGENT.md, else gateway.yaml).")
