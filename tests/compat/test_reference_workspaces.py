@@ -18,6 +18,8 @@ import httpx
 import pytest
 
 from agent_gateway import Gateway
+from agent_gateway_core.errors import WorkspaceError
+from agent_gateway_core.testing import reply, tool_call
 from agent_gateway_testing.fake_openai import FakeOpenAIServer
 
 pytestmark = pytest.mark.e2e
@@ -48,9 +50,17 @@ def copy_fixture(name: str, into: Path) -> Path:
 
 
 async def invoke(gw: Gateway, agent_id: str, message: str) -> httpx.Response:
-    transport = httpx.ASGITransport(app=gw)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+    async with client(gw) as http:
         return await http.post(f"/v1/agents/{agent_id}/invoke", json={"message": message})
+
+
+def client(gw: Gateway) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=gw), base_url="http://gateway")
+
+
+def system_prompt(model: FakeOpenAIServer, index: int = 0) -> str:
+    messages = model.requests[index].body["messages"]
+    return next(str(m["content"]) for m in messages if m["role"] == "system")
 
 
 async def test_the_reference_init_scaffold_serves_unchanged(
@@ -68,6 +78,7 @@ async def test_the_reference_init_scaffold_serves_unchanged(
     assert model.requests[0].body["temperature"] == 0.1
     # persistence: {enabled: true, backend: sqlite, url: sqlite+aiosqlite:///myproj.db}
     assert (project / "myproj.db").is_file()
+    assert "Friendly, concise, and helpful." in system_prompt(model)  # its BEHAVIOR.md
 
 
 @pytest.mark.xfail(
@@ -89,3 +100,55 @@ async def test_the_reference_full_default_configuration_serves_unchanged(
 
     assert answer.status_code == 200, answer.text
     assert answer.json()["raw_text"] == "echo: Hello!"
+
+
+async def test_a_workspace_using_the_reference_features_serves_unchanged(
+    model: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """version, context:, BEHAVIOR.md (the agent's and the shared one), agents/AGENTS.md, and a
+    tool whose handler.py is written as handle(arguments, context)."""
+    project = copy_fixture("reference_features", tmp_path)
+    monkeypatch.chdir(project)
+    model.push(tool_call("lookup-order", {"order_id": "A-1001"}), reply("A-1001 has shipped."))
+
+    async with Gateway(workspace="./workspace") as gw, client(gw) as http:
+        answer = await http.post(
+            "/v1/agents/support/invoke", json={"message": "Where is order A-1001?"}
+        )
+        agent = (await http.get("/v1/agents/support")).json()
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["raw_text"] == "A-1001 has shipped."
+    assert agent["version"] == "2.1"
+    prompt = system_prompt(model)
+    in_order = [
+        "You work for Acme Outdoor Gear.",  # agents/AGENTS.md
+        "Never reveal internal order notes.",  # agents/BEHAVIOR.md
+        "You answer questions about orders.",  # AGENT.md
+        "Always quote the order number in your answer.",  # the agent's BEHAVIOR.md
+        "Returns are accepted within 30 days of delivery.",  # a context: file
+    ]
+    positions = [prompt.index(text) for text in in_order]
+    assert positions == sorted(positions), prompt
+    tool_message = model.requests[1].body["messages"][-1]
+    assert tool_message["role"] == "tool"
+    assert '"status": "shipped"' in tool_message["content"]
+    assert '"looked_up_for": "support"' in tool_message["content"]  # context.agent_id
+
+
+@pytest.mark.parametrize(
+    ("typo", "suggestion"), [("persistance", "persistence"), ("modle", "model")]
+)
+async def test_a_misspelt_section_in_a_reference_workspace_is_still_an_error(
+    tmp_path: Path, typo: str, suggestion: str
+) -> None:
+    workspace = copy_fixture("reference_init", tmp_path) / "workspace"
+    config = workspace / "gateway.yaml"
+    config.write_text(config.read_text().replace(f"\n{suggestion}:", f"\n{typo}:"))
+
+    with pytest.raises(WorkspaceError) as raised:
+        await Gateway(workspace=workspace).startup()
+
+    [problem] = raised.value.problems
+    assert (problem.path, problem.field) == ("gateway.yaml", typo)
+    assert f"did you mean {suggestion!r}?" in problem.message

@@ -192,3 +192,9 @@ def test_a_lambda_needs_an_explicit_name() -> None:
         build_function_tool(lambda: 1)
 
     assert build_function_tool(lambda: 1, name="one").name == "one"
+
+
+def test_the_tool_context_answers_to_the_existing_products_name_for_the_caller() -> None:
+    context = ToolContext(execution_id="e-1", agent_id="support", user_id="apikey:svc")
+    assert context.caller_identity == "apikey:svc"
+    assert ToolContext(execution_id="e-2", agent_id="support").caller_identity is None

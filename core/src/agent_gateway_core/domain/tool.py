@@ -38,6 +38,11 @@ class ToolContext:
     session_id: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def caller_identity(self) -> str | None:
+        """The existing product's name for ``user_id``, for code tools written against it."""
+        return self.user_id
+
 
 ToolHandler = Callable[..., Any] | Callable[..., Awaitable[Any]]
 
