@@ -85,8 +85,7 @@ async def test_the_reference_init_scaffold_serves_unchanged(
     strict=True,
     reason=(
         "issue 10, still to land: the reference's timezone, context, context_retrieval "
-        "sections, guardrails.timeout_ms / max_delegation_depth, auth.mode / oauth2 / "
-        "public_paths, model.fallback: null and security.docs_content_security_policy"
+        "sections, guardrails.timeout_ms / max_delegation_depth and model.fallback: null"
     ),
 )
 async def test_the_reference_full_default_configuration_serves_unchanged(

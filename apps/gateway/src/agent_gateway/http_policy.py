@@ -13,6 +13,7 @@ from typing import Any
 
 from agent_gateway.settings import GatewaySettings
 
+_CSP = b"content-security-policy"
 _HEADER_NAMES = {
     "x_content_type_options": b"x-content-type-options",
     "x_frame_options": b"x-frame-options",
@@ -32,6 +33,7 @@ class ProxyTrust:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HttpPolicy:
     security_headers: tuple[tuple[bytes, bytes], ...] = ()
+    docs_security_headers: tuple[tuple[bytes, bytes], ...] = ()  # for /docs and /redoc
     cors: Mapping[str, Any] | None = None  # CORSMiddleware's keyword arguments; None: off
     proxy: ProxyTrust | None = None
 
@@ -45,11 +47,14 @@ def resolve_http_policy(
 ) -> HttpPolicy:
     """gateway.yaml's policy with what was set in code over it."""
     headers: tuple[tuple[bytes, bytes], ...] = ()
+    docs_headers: tuple[tuple[bytes, bytes], ...] = ()
     if settings.security.enabled:
         values = {**settings.security.model_dump(), **(security_headers or {})}
         headers = tuple(
             (name, str(values[field]).encode()) for field, name in _HEADER_NAMES.items()
         )
+        docs_csp = (_CSP, str(values["docs_content_security_policy"]).encode())
+        docs_headers = tuple(docs_csp if name == _CSP else (name, v) for name, v in headers)
     cors_options: dict[str, Any] = {**settings.cors.model_dump(), **(cors or {})}
     cors_enabled = cors_options.pop("enabled")
     proxy_options = {**settings.proxy.model_dump(), **(proxy_headers or {})}
@@ -58,6 +63,7 @@ def resolve_http_policy(
         proxy = ProxyTrust(forwarded_allow_ips=proxy_options["forwarded_allow_ips"])
     return HttpPolicy(
         security_headers=headers,
+        docs_security_headers=docs_headers,
         cors=cors_options if cors_enabled else None,
         proxy=proxy,
     )

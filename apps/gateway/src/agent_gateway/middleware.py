@@ -19,7 +19,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent_gateway.http_policy import HttpPolicy, ProxyTrust
 
 _DOCS_PATHS = ("/docs", "/redoc")
-_CSP = b"content-security-policy"
 _PROXIED_SCOPES = ("http", "websocket")
 
 
@@ -45,8 +44,8 @@ class OuterPolicyMiddleware:
             await app(scope, receive, send)
             return
         if scope.get("path", "").endswith(_DOCS_PATHS):
-            # Swagger UI and ReDoc load scripts from a CDN; a strict CSP would blank them.
-            extra = tuple(h for h in extra if h[0] != _CSP)
+            # Swagger UI and ReDoc load their scripts from a CDN: their own, relaxed policy.
+            extra = policy.docs_security_headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

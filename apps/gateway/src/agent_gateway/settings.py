@@ -62,11 +62,40 @@ class ApiKeySettings(BaseModel):
     scopes: list[str] = Field(default_factory=lambda: ["*"])
 
 
+class OAuth2Settings(BaseModel):
+    """``auth.oauth2``: the existing product's OAuth2/OIDC settings (JWT validation is not in
+    this release: ``agents-gateway check`` says so)."""
+
+    model_config = _SECTION
+
+    issuer: str
+    audience: str
+    jwks_uri: str | None = None
+    algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"])
+    scope_claim: str = "scope"
+    clock_skew_seconds: int = Field(default=30, ge=0)
+
+
+AuthMode = Literal["api_key", "oauth2", "composite", "custom", "none"]
+PUBLIC_PATHS = ("/v1/health",)
+
+
 class AuthSettings(BaseModel):
+    """``auth:``. ``mode: none`` turns authentication off, as ``enabled: false`` does; the
+    other modes of the existing product are accepted, and API keys are what authenticates."""
+
     model_config = _SECTION
 
     enabled: bool = True
+    mode: AuthMode = "api_key"
     api_keys: list[ApiKeySettings] = Field(default_factory=list)
+    oauth2: OAuth2Settings | None = None
+    public_paths: list[str] = Field(default_factory=lambda: list(PUBLIC_PATHS))
+
+    @property
+    def active(self) -> bool:
+        """Whether callers must authenticate."""
+        return self.enabled and self.mode != "none"
 
 
 class CorsSettings(BaseModel):
@@ -96,6 +125,14 @@ class SecuritySettings(BaseModel):
     content_security_policy: str = "default-src 'self'"
     referrer_policy: str = "strict-origin-when-cross-origin"
     dashboard_content_security_policy: str | None = None
+    # Swagger UI and ReDoc load their scripts from a CDN: the API's strict policy would blank
+    # them, so /docs and /redoc get this one (the existing product's default).
+    docs_content_security_policy: str = (
+        "default-src 'self'; "
+        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+        "img-src 'self' data: https://fastapi.tiangolo.com"
+    )
 
 
 class ProxySettings(BaseModel):

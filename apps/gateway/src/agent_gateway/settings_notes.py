@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from agent_gateway.settings import SQLITE_URL_PREFIXES
+from agent_gateway.settings import PUBLIC_PATHS, SQLITE_URL_PREFIXES
 
 GATEWAY_FILE = "gateway.yaml"
 
@@ -57,6 +57,16 @@ def settings_notes(config: Mapping[str, Any]) -> list[SettingNote]:
     for section, value in config.items():
         if section in _SECTIONS_NOT_IN_EFFECT and _asks_for_something(value):
             notes.append(SettingNote(section, "not_in_effect", _SECTIONS_NOT_IN_EFFECT[section]))
+    if "timezone" in config:
+        notes.append(
+            SettingNote(
+                "timezone",
+                "not_in_effect",
+                "the default timezone of cron schedules, which this release does not run",
+            )
+        )
+    notes += _guardrails_notes(config.get("guardrails"))
+    notes += _auth_notes(config.get("auth"))
     notes += _persistence_notes(config.get("persistence"))
     notes += _queue_notes(config.get("queue"))
     return notes
@@ -67,6 +77,68 @@ def _asks_for_something(section: object) -> bool:
     if not isinstance(section, Mapping) or not section:
         return False
     return section.get("enabled", True) is not False
+
+
+def _guardrails_notes(section: object) -> list[SettingNote]:
+    if not isinstance(section, Mapping):
+        return []
+    notes = []
+    if "timeout_ms" in section:
+        notes.append(SettingNote("guardrails.timeout_ms", "alias", "read as timeout_seconds"))
+    if "max_delegation_depth" in section:
+        notes.append(
+            SettingNote(
+                "guardrails.max_delegation_depth",
+                "not_in_effect",
+                "agents delegating to agents is not in this release",
+            )
+        )
+    return notes
+
+
+_OAUTH2_NOT_IN_EFFECT = "OAuth2 token validation is not in this release: API keys authenticate"
+
+
+def _auth_notes(section: object) -> list[SettingNote]:
+    if not isinstance(section, Mapping):
+        return []
+    notes = []
+    mode = section.get("mode")
+    if mode == "none":
+        notes.append(SettingNote("auth.mode", "alias", "none turns authentication off"))
+    elif mode in ("oauth2", "composite"):
+        notes.append(SettingNote("auth.mode", "not_in_effect", _OAUTH2_NOT_IN_EFFECT))
+    elif mode == "custom":
+        notes.append(
+            SettingNote(
+                "auth.mode",
+                "not_in_effect",
+                "a custom provider is given in code: Gateway(auth=...) or gw.use_auth(...)",
+            )
+        )
+    if section.get("oauth2"):
+        notes.append(SettingNote("auth.oauth2", "not_in_effect", _OAUTH2_NOT_IN_EFFECT))
+    public = section.get("public_paths")
+    if isinstance(public, list):
+        others = [str(path) for path in public if path not in PUBLIC_PATHS]
+        if others:
+            notes.append(
+                SettingNote(
+                    "auth.public_paths",
+                    "not_in_effect",
+                    f"only {', '.join(PUBLIC_PATHS)} is public in this release; "
+                    f"{', '.join(others)} still need a credential",
+                )
+            )
+        elif set(PUBLIC_PATHS) - set(public):
+            notes.append(
+                SettingNote(
+                    "auth.public_paths",
+                    "not_in_effect",
+                    f"{', '.join(PUBLIC_PATHS)} stays public: health checks need no credential",
+                )
+            )
+    return notes
 
 
 def _persistence_notes(section: object) -> list[SettingNote]:

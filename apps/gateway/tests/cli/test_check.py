@@ -206,3 +206,26 @@ def test_the_table_says_which_settings_are_not_in_effect(
     for field in ("scheduler", "queue.redis_url", "persistence.db_schema"):
         assert field in result.stdout
     assert "memory" not in result.stdout.split("accepted with a note")[1]  # enabled: false
+
+
+def test_auth_settings_of_the_existing_product_are_noted(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(
+        {
+            "gateway.yaml": """
+                auth:
+                  mode: oauth2
+                  oauth2: {issuer: "https://issuer.test", audience: agents}
+                  public_paths: [/v1/health, /v1/agents]
+                """
+        }
+    )
+
+    result = run_cli("check", "--workspace", root, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    notes = {note["field"]: note for note in json.loads(result.stdout)["notes"]}
+    assert set(notes) == {"auth.mode", "auth.oauth2", "auth.public_paths"}
+    assert all(note["status"] == "not_in_effect" for note in notes.values())
+    assert "/v1/agents still need a credential" in notes["auth.public_paths"]["message"]

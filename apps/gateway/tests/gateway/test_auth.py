@@ -218,3 +218,33 @@ async def test_use_auth_none_disables_authentication(
     async with gw, client_for(gw) as client:
         assert (await client.get("/v1/whoami")).json()["subject"] == "anonymous"
         assert (await client.get("/v1/health")).json()["auth"] == "off"
+
+
+# ---------------------------------------------------------------- the existing product's keys
+
+
+async def test_auth_mode_none_in_gateway_yaml_turns_auth_off(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = with_protected_routes(Gateway(workspace=write_workspace(yaml="auth:\n  mode: none\n")))
+    async with gw, client_for(gw) as client:
+        assert (await client.get("/v1/whoami")).status_code == 200
+        assert (await client.get("/v1/health")).json()["auth"] == "off"
+
+
+async def test_an_oauth2_mode_without_its_validator_fails_closed_and_keys_still_work(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    yaml = """
+        auth:
+          mode: composite
+          oauth2: {issuer: "https://issuer.test", audience: agents}
+          public_paths: [/v1/health]
+          api_keys:
+            - {name: svc, key: sk-svc}
+        """
+    gw = with_protected_routes(Gateway(workspace=write_workspace(yaml=yaml)))
+    async with gw, client_for(gw) as client:
+        assert (await client.get("/v1/whoami", headers=bearer("sk-svc"))).status_code == 200
+        assert (await client.get("/v1/whoami", headers=bearer("a.jwt.token"))).status_code == 401
+        assert (await client.get("/v1/health")).status_code == 200

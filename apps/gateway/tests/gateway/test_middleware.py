@@ -86,15 +86,32 @@ async def test_security_headers_are_on_a_500_answer_too(
     assert security_headers(response) == DEFAULT_HEADERS
 
 
-async def test_the_docs_page_has_no_csp_so_swagger_can_load(
+async def test_the_docs_pages_get_a_csp_that_lets_swagger_and_redoc_load(
     write_workspace: WriteWorkspace, client_for: ClientFor
 ) -> None:
     gw = Gateway(workspace=write_workspace(), auth=False)
     async with gw, client_for(gw) as client:
         docs = await client.get("/docs")
-    assert docs.status_code == 200
-    assert "content-security-policy" not in docs.headers
-    assert docs.headers["x-frame-options"] == "DENY"
+        redoc = await client.get("/redoc")
+    for page in (docs, redoc):
+        assert page.status_code == 200
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net" in csp
+        assert page.headers["x-frame-options"] == "DENY"
+    # The CDN the pages load from is the one the policy allows.
+    assert "https://cdn.jsdelivr.net/" in docs.text
+
+
+async def test_the_docs_csp_comes_from_gateway_yaml(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    yaml = "security:\n  docs_content_security_policy: \"default-src 'self'; script-src 'self'\"\n"
+    gw = Gateway(workspace=write_workspace(yaml=yaml), auth=False)
+    async with gw, client_for(gw) as client:
+        docs = await client.get("/docs")
+        api = await client.get("/v1/health")
+    assert docs.headers["content-security-policy"] == "default-src 'self'; script-src 'self'"
+    assert api.headers["content-security-policy"] == "default-src 'self'"
 
 
 async def test_use_security_headers_overrides_single_values(

@@ -25,7 +25,7 @@ AuthOption = bool | Callable[..., Any] | AuthProvider
 def auth_from_settings(config: Mapping[str, Any]) -> AuthProvider | None:
     """The API keys of gateway.yaml's ``auth`` section (``None`` when ``enabled: false``)."""
     settings = AuthSettings.model_validate(config)
-    if not settings.enabled:
+    if not settings.active:
         return None
     keys = [
         {"key": k.key.get_secret_value(), "name": k.name, "scopes": k.scopes}
