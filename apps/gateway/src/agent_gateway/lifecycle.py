@@ -102,7 +102,8 @@ async def start_services(
             local_model=local_model,
         )
         if queue is not None:
-            runtime.start_worker()  # consumes until runtime.aclose()
+            # Consumes until runtime.aclose().
+            runtime.start_worker(concurrency=settings.queue.workers)
         stack.pop_all()
         return services
     except BaseException:

@@ -250,6 +250,7 @@ class QueueSettings(BaseModel):
 
     backend: Literal["memory", "redis", "rabbitmq", "none"] = "memory"
     url: str | None = None
+    workers: int = Field(default=8, ge=1)  # background executions a process runs at once
 
 
 class SessionSettings(BaseModel):

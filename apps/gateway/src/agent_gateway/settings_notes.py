@@ -46,7 +46,7 @@ _SECTIONS_NOT_IN_EFFECT = {
 
 # Keys of the queue section for the Redis and RabbitMQ queues, whose adapters are not built.
 _QUEUE_KEYS_NOT_IN_EFFECT = (
-    "redis_url", "rabbitmq_url", "stream_key", "queue_name", "consumer_group", "workers",
+    "redis_url", "rabbitmq_url", "stream_key", "queue_name", "consumer_group",
     "max_retries", "visibility_timeout_s", "drain_timeout_s", "default_execution_mode",
 )  # fmt: skip
 

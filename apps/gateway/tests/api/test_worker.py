@@ -10,6 +10,7 @@ import pytest
 from agent_gateway import Gateway
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
+from agent_gateway_core.engine.request import ExecutionRequest
 from agent_gateway_core.ports.execution_queue import ExecutionJob
 from agent_gateway_core.testing import ScriptedLLM, ScriptedReply
 
@@ -158,3 +159,17 @@ async def test_without_a_queue_background_executions_run_in_process(
         )
     assert record.raw_text == "echo: hi"
     assert len(model.requests) == 1
+
+
+async def test_queue_workers_bounds_the_background_executions_run_at_once(
+    new_gateway: NewGateway, model: ScriptedLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENT_GATEWAY_QUEUE__WORKERS", "1")  # the existing product's key
+    model.push(ScriptedReply(hang=True), ScriptedReply(hang=True))
+    async with new_gateway() as gw:
+        services = running(gw)
+        first = await services.runtime.submit(ExecutionRequest(agent_id="assistant", message="a"))
+        second = await services.runtime.submit(ExecutionRequest(agent_id="assistant", message="b"))
+        await status_of(services, first, ExecutionStatus.RUNNING)
+        await asyncio.sleep(0.3)
+        assert (await status_of(services, second, ExecutionStatus.QUEUED)).status == "queued"
