@@ -165,7 +165,7 @@ async def test_a_failing_keyword_retriever_raises_backend_unavailable_naming_it(
         await as_retriever("kb", Down()).retrieve(QUERY)
 
 
-async def test_a_slow_keyword_retriever_times_out_as_the_reference_does() -> None:
+async def test_a_keyword_retriever_given_a_timeout_times_out() -> None:
     class Slow:
         async def retrieve(self, *, query: str, agent_id: str) -> list[str]:
             await asyncio.sleep(10)
@@ -174,7 +174,17 @@ async def test_a_slow_keyword_retriever_times_out_as_the_reference_does() -> Non
     adapted = KeywordRetrieverAdapter("kb", Slow(), timeout_seconds=0.01)
     with pytest.raises(BackendUnavailableError, match=r"retriever 'kb' timed out after 0\.01s"):
         await adapted.retrieve(QUERY)
-    assert KeywordRetrieverAdapter("kb", Slow()).timeout_seconds == 10.0
+    # Unbounded by default: prompt assembly bounds every retriever call (context_retrieval).
+    assert KeywordRetrieverAdapter("kb", Slow()).timeout_seconds is None
+
+
+async def test_a_keyword_retriever_raising_timeout_error_itself_is_a_failure() -> None:
+    class Raises:
+        async def retrieve(self, *, query: str, agent_id: str) -> list[str]:
+            raise TimeoutError("upstream timed out")
+
+    with pytest.raises(BackendUnavailableError, match="retriever 'kb' failed: upstream timed out"):
+        await as_retriever("kb", Raises()).retrieve(QUERY)
 
 
 async def test_a_keyword_retriever_returning_non_text_is_a_failure() -> None:

@@ -81,18 +81,13 @@ async def test_the_reference_init_scaffold_serves_unchanged(
     assert "Friendly, concise, and helpful." in system_prompt(model)  # its BEHAVIOR.md
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 10, still to land: the reference's timezone, context, context_retrieval "
-        "sections, guardrails.timeout_ms / max_delegation_depth and model.fallback: null"
-    ),
-)
 async def test_the_reference_full_default_configuration_serves_unchanged(
     model: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = copy_fixture("reference_defaults", tmp_path)
     monkeypatch.chdir(project)
+    # Its default model is gemini/gemini-2.5-flash: point it at the fake OpenAI-style model.
+    monkeypatch.setenv("AGENT_GATEWAY_MODEL__DEFAULT", "openai/gpt-4o-mini")
 
     async with Gateway(workspace="./workspace", auth=False) as gw:
         answer = await invoke(gw, "assistant", "Hello!")

@@ -27,9 +27,6 @@ from agent_gateway_core.ports.retriever import AnyRetriever, RetrievalQuery, Ret
 
 logger = logging.getLogger(__name__)
 
-# agents-gateway 0.2 waits this long for a retriever (context_retrieval.retriever_timeout_seconds).
-KEYWORD_RETRIEVER_TIMEOUT_SECONDS = 10.0
-
 
 class KeywordRetrieverAdapter(Retriever):
     """A keyword-style retriever (agents-gateway 0.2) seen through the Retriever port.
@@ -38,6 +35,9 @@ class KeywordRetrieverAdapter(Retriever):
     ``query.limit`` chunks, and turns a failure or a call longer than ``timeout_seconds`` into
     BackendUnavailableError naming the retriever. ``initialize`` and ``close`` call the wrapped
     retriever's hooks when it has them.
+
+    ``timeout_seconds`` is unbounded by default: prompt assembly bounds every retriever call,
+    of either protocol, by gateway.yaml's ``context_retrieval.retriever_timeout_seconds``.
     """
 
     def __init__(
@@ -45,7 +45,7 @@ class KeywordRetrieverAdapter(Retriever):
         name: str,
         inner: Any,
         *,
-        timeout_seconds: float | None = KEYWORD_RETRIEVER_TIMEOUT_SECONDS,
+        timeout_seconds: float | None = None,
     ) -> None:
         self.name = name
         self.inner = inner
@@ -53,15 +53,15 @@ class KeywordRetrieverAdapter(Retriever):
 
     async def retrieve(self, query: RetrievalQuery) -> list[str]:
         try:
-            async with asyncio.timeout(self.timeout_seconds):
+            async with asyncio.timeout(self.timeout_seconds) as deadline:
                 chunks = await self.inner.retrieve(query=query.query, agent_id=query.agent_id)
-        except TimeoutError as exc:
-            raise BackendUnavailableError(
-                f"retriever {self.name!r} timed out after {self.timeout_seconds:g}s"
-            ) from exc
         except BackendUnavailableError:
             raise
         except Exception as exc:
+            if deadline.expired():
+                raise BackendUnavailableError(
+                    f"retriever {self.name!r} timed out after {self.timeout_seconds:g}s"
+                ) from exc
             raise BackendUnavailableError(f"retriever {self.name!r} failed: {exc}") from exc
         passages = list(chunks or [])
         if not all(isinstance(p, str) for p in passages):
@@ -194,7 +194,6 @@ def _kind(obj: object) -> str:
 
 
 __all__ = [
-    "KEYWORD_RETRIEVER_TIMEOUT_SECONDS",
     "KeywordRetrieverAdapter",
     "RetrieverSet",
     "as_retriever",

@@ -28,7 +28,7 @@ from agent_gateway_core.ports.persistence import (
 )
 from agent_gateway_core.ports.retriever import Retriever
 from agent_gateway_core.testing import InMemoryPersistence, ScriptedLLM
-from agent_gateway_core.workspace.state import ModelDefaults, WorkspaceState
+from agent_gateway_core.workspace.state import ContextRetrieval, ModelDefaults, WorkspaceState
 
 MODEL = "test/primary"
 
@@ -108,6 +108,9 @@ class Harness:
         retrievers: Mapping[str, Retriever] | None = None,
         output_schemas: Mapping[str, SchemaSource] | None = None,
         input_schemas: Mapping[str, SchemaSource] | None = None,
+        context_retrieval: ContextRetrieval | None = None,
+        context: Mapping[str, Any] | None = None,
+        shared_prompt: str = "",
     ) -> ExecutionEngine:
         workspace = WorkspaceState(
             root=None,
@@ -115,6 +118,9 @@ class Harness:
             skills=dict(skills or {}),
             model=model or ModelDefaults(),
             guardrails=guardrails or Guardrails(),
+            context_retrieval=context_retrieval or ContextRetrieval(),
+            context=dict(context or {}),
+            shared_prompt=shared_prompt,
         )
         return ExecutionEngine(
             workspace=workspace,

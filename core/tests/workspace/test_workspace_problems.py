@@ -80,9 +80,9 @@ def test_unknown_gateway_section(write: Write, load_problems: LoadProblems) -> N
         (
             "gateway.yaml",
             "plugins",
-            "unknown section 'plugins'; known sections: auth, cors, dashboard, guardrails, "
-            "mcp, memory, model, notifications, persistence, proxy, queue, rate_limit, scheduler, "
-            "security, server, sessions, telemetry",
+            "unknown section 'plugins'; known sections: auth, context, context_retrieval, cors, "
+            "dashboard, guardrails, mcp, memory, model, notifications, persistence, proxy, "
+            "queue, rate_limit, scheduler, security, server, sessions, telemetry, timezone",
         ),
     ]
 

@@ -33,6 +33,7 @@ from agent_gateway_core.domain.agent import Guardrails
 from agent_gateway_core.errors import WorkspaceProblem
 from agent_gateway_core.workspace import ModelDefaults
 from agent_gateway_core.workspace.gateway_config import GATEWAY_FILE
+from agent_gateway_core.workspace.state import BusinessContext, ContextRetrieval, TimezoneName
 
 ENV_PREFIX = "AGENT_GATEWAY_"
 ENV_DELIMITER = "__"
@@ -300,6 +301,7 @@ class GatewaySettings(BaseSettings):
     )
 
     server: ServerSettings = Field(default_factory=ServerSettings)
+    timezone: TimezoneName = "UTC"
     model: ModelDefaults = Field(default_factory=ModelDefaults)
     guardrails: Guardrails = Field(default_factory=Guardrails)
     auth: AuthSettings = Field(default_factory=AuthSettings)
@@ -309,6 +311,8 @@ class GatewaySettings(BaseSettings):
     persistence: PersistenceSettings = Field(default_factory=PersistenceSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     sessions: SessionSettings = Field(default_factory=SessionSettings)
+    context: BusinessContext = Field(default_factory=dict)
+    context_retrieval: ContextRetrieval = Field(default_factory=ContextRetrieval)
     scheduler: OpenSection = Field(default_factory=OpenSection)
     memory: OpenSection = Field(default_factory=OpenSection)
     mcp: OpenSection = Field(default_factory=OpenSection)

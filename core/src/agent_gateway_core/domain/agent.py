@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -35,6 +35,8 @@ class ModelConfig(BaseModel):
     @field_validator("fallback", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
+        if value is None:  # `fallback: null`, as the existing product writes it: none
+            return ()
         if isinstance(value, str):
             return (value,)
         return value
@@ -98,7 +100,13 @@ class ContextFile(BaseModel):
 
 
 class Guardrails(BaseModel):
-    """Limits that stop a runaway execution."""
+    """Limits that stop a runaway execution.
+
+    ``timeout_ms`` is the existing product's name for the execution deadline: it is accepted
+    in milliseconds and kept as ``timeout_seconds``; giving both with different values is an
+    error. ``max_delegation_depth`` is accepted and kept, but not in effect yet: agents do
+    not delegate to each other yet.
+    """
 
     model_config = _STRICT
 
@@ -106,6 +114,26 @@ class Guardrails(BaseModel):
     max_tool_calls: int = Field(default=20, gt=0)
     timeout_seconds: float = Field(default=300.0, gt=0)
     tool_timeout_seconds: float = Field(default=60.0, gt=0)
+    max_delegation_depth: int = Field(default=3, ge=0)
+    # Input only: folded into timeout_seconds by the validator below, then cleared.
+    timeout_ms: int | None = Field(default=None, gt=0, exclude=True, repr=False)
+
+    @model_validator(mode="after")
+    def _timeout_ms_is_timeout_seconds(self) -> Guardrails:
+        if self.timeout_ms is None:
+            return self
+        seconds = self.timeout_ms / 1000
+        if "timeout_seconds" in self.model_fields_set and self.timeout_seconds != seconds:
+            raise ValueError(
+                f"timeout_ms ({self.timeout_ms}, i.e. {seconds:g} s) and timeout_seconds "
+                f"({self.timeout_seconds:g}) disagree; set only one of them"
+            )
+        # The model is frozen; this runs while it is being built, before anyone can see it.
+        object.__setattr__(self, "timeout_seconds", seconds)
+        object.__setattr__(self, "timeout_ms", None)
+        self.model_fields_set.add("timeout_seconds")
+        self.model_fields_set.discard("timeout_ms")
+        return self
 
 
 class AgentDefinition(BaseModel):

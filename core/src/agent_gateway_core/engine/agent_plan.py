@@ -50,6 +50,8 @@ def build_plan(
             workspace.skills,
             shared_prompt=workspace.shared_prompt,
             shared_behavior=workspace.shared_behavior,
+            business_context=workspace.context,
+            max_context_file_chars=workspace.context_retrieval.max_context_file_chars,
         ),
         model=AgentModelDefaults.of(agent, workspace),
         input_schema=(

@@ -98,7 +98,7 @@ class ExecutionEngine:
         self._output_schemas = dict(output_schemas or {})
         self._caller = ModelCaller(llm, self._hooks)
         self._runner = ToolRunner(tools, clock, self._hooks)
-        self._prompts = PromptAssembler(memory, retrievers or {})
+        self._prompts = PromptAssembler(memory, retrievers or {}, workspace.context_retrieval)
         self._schema_cache = SchemaCache()
         self._plans: dict[str, tuple[int, AgentPlan]] = {}
         self._recorder = ExecutionRecorder(persistence.executions, clock)

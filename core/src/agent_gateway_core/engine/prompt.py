@@ -1,12 +1,15 @@
 """System prompt assembly.
 
 Sections, in order: the workspace's shared prompt and behaviour (``agents/AGENTS.md``,
-``agents/BEHAVIOR.md``), the agent's prompt (AGENT.md body) and behaviour (its BEHAVIOR.md),
-its context files, its skills' instructions and workflows, recalled memories, retrieved
-context, the request's input, the schedule's or call's instructions, and the output format
-when an output schema applies. Everything up to the skills never changes within a workspace
-snapshot, so :func:`static_prompt` is built once per agent; the rest is assembled per request
-by :class:`PromptAssembler`.
+``agents/BEHAVIOR.md``), the business context (``context:`` in gateway.yaml), the agent's
+prompt (AGENT.md body) and behaviour (its BEHAVIOR.md), its context files, its skills'
+instructions and workflows, recalled memories, retrieved context, the request's input, the
+schedule's or call's instructions, and the output format when an output schema applies.
+Everything up to the skills never changes within a workspace snapshot, so
+:func:`static_prompt` is built once per agent; the rest is assembled per request by
+:class:`PromptAssembler`. ``context_retrieval:`` in gateway.yaml bounds both: each context
+file is truncated once, when the static prompt is built; each retriever call is bounded in
+time and the retrieved text in size on every request.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
 from agent_gateway_core.domain.agent import AgentDefinition, AgentScope
@@ -23,6 +26,7 @@ from agent_gateway_core.domain.skill import SkillDefinition, WorkflowStep
 from agent_gateway_core.engine.schemas import CompiledSchema
 from agent_gateway_core.ports.memory_manager import MemoryManager
 from agent_gateway_core.ports.retriever import RetrievalQuery, Retriever
+from agent_gateway_core.workspace.state import ContextRetrieval
 
 logger = logging.getLogger(__name__)
 
@@ -35,21 +39,60 @@ def static_prompt(
     *,
     shared_prompt: str = "",
     shared_behavior: str = "",
+    business_context: Mapping[str, Any] | None = None,
+    max_context_file_chars: int | None = None,
 ) -> str:
     """The parts of the system prompt that depend only on the workspace.
 
     ``shared_prompt`` and ``shared_behavior`` are the workspace's ``agents/AGENTS.md`` and
-    ``agents/BEHAVIOR.md`` bodies, which come first, in that order.
+    ``agents/BEHAVIOR.md`` bodies, which come first, in that order, then
+    ``business_context`` (gateway.yaml ``context:``). A context file longer than
+    ``max_context_file_chars`` is cut there, with a warning naming the agent and the file.
     """
     sections = [
         shared_prompt.strip(),
         shared_behavior.strip(),
+        business_context_section(business_context or {}),
         agent.prompt.strip(),
         agent.behavior.strip(),
     ]
-    sections += [f"## {f.name}\n\n{f.content.strip()}" for f in agent.context_files]
+    sections += [
+        f"## {f.name}\n\n{_bounded(agent, f.name, f.content, max_context_file_chars).strip()}"
+        for f in agent.context_files
+    ]
     sections += [_skill_section(skills[s]) for s in agent.skills if s in skills]
     return "\n\n".join(s for s in sections if s)
+
+
+def business_context_section(context: Mapping[str, Any]) -> str:
+    """``context:`` of gateway.yaml as a prompt section: one ``- name: value`` line per entry.
+
+    Text values are written as they are; other values (numbers, lists, mappings) as JSON.
+    """
+    if not context:
+        return ""
+    lines = [f"- {name}: {_context_value(value)}" for name, value in context.items()]
+    return "## Business context\n\n" + "\n".join(lines)
+
+
+def _context_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _bounded(agent: AgentDefinition, name: str, content: str, limit: int | None) -> str:
+    if limit is None or len(content) <= limit:
+        return content
+    logger.warning(
+        "context file %r of agent %r truncated from %d to %d chars "
+        "(context_retrieval.max_context_file_chars)",
+        name,
+        agent.id,
+        len(content),
+        limit,
+    )
+    return content[:limit]
 
 
 def _skill_section(skill: SkillDefinition) -> str:
@@ -76,11 +119,23 @@ def _step_line(step: WorkflowStep, marker: str, indent: str = "") -> str:
 
 
 class PromptAssembler:
-    """Adds the per-request sections to an agent's static prompt."""
+    """Adds the per-request sections to an agent's static prompt.
 
-    def __init__(self, memory: MemoryManager | None, retrievers: Mapping[str, Retriever]) -> None:
+    Retrievers are called concurrently, each within ``limits.retriever_timeout_seconds``; one
+    that fails or times out is logged and left out. Their passages are kept whole, in the
+    agent's retriever order, until the next would take the total past
+    ``limits.max_retrieved_chars``.
+    """
+
+    def __init__(
+        self,
+        memory: MemoryManager | None,
+        retrievers: Mapping[str, Retriever],
+        limits: ContextRetrieval | None = None,
+    ) -> None:
         self._memory = memory
         self._retrievers = retrievers
+        self._limits = limits or ContextRetrieval()
 
     async def build(
         self,
@@ -93,11 +148,11 @@ class PromptAssembler:
         instructions: Sequence[str],
         output_schema: CompiledSchema | None,
     ) -> str:
-        lookups = [
-            self._retriever_section(name, agent, message, user_id) for name in agent.retrievers
-        ]
+        lookups: list[Awaitable[str]] = []
         if self._memory is not None and agent.memory.enabled:
-            lookups.insert(0, self._memory_section(self._memory, agent, message, user_id))
+            lookups.append(self._memory_section(self._memory, agent, message, user_id))
+        if agent.retrievers:
+            lookups.append(self._retrieved_sections(agent, message, user_id))
         # Most agents have neither memory nor retrievers: then no task is created at all.
         dynamic = await asyncio.gather(*lookups) if lookups else []
         sections = [static, *dynamic]
@@ -131,23 +186,61 @@ class PromptAssembler:
             return ""
         return "## What you remember\n\n" + "\n".join(lines)
 
-    async def _retriever_section(
-        self, name: str, agent: AgentDefinition, message: str, user_id: str | None
+    async def _retrieved_sections(
+        self, agent: AgentDefinition, message: str, user_id: str | None
     ) -> str:
+        found = await asyncio.gather(
+            *(self._retrieve(name, agent, message, user_id) for name in agent.retrievers)
+        )
+        budget = self._limits.max_retrieved_chars
+        sections: list[str] = []
+        capped = False
+        for name, passages in zip(agent.retrievers, found, strict=True):
+            kept: list[str] = []
+            for passage in passages:
+                capped = len(passage) > budget
+                if capped:
+                    break
+                budget -= len(passage)
+                kept.append(passage)
+            if kept:
+                sections.append(f"## Context from {name}\n\n" + "\n\n".join(kept))
+            if capped:
+                logger.warning(
+                    "retrieved context of agent %r capped at %d chars "
+                    "(context_retrieval.max_retrieved_chars); later passages left out",
+                    agent.id,
+                    self._limits.max_retrieved_chars,
+                )
+                break
+        return "\n\n".join(sections)
+
+    async def _retrieve(
+        self, name: str, agent: AgentDefinition, message: str, user_id: str | None
+    ) -> list[str]:
         retriever = self._retrievers.get(name)
         if retriever is None:
             logger.warning("agent %r uses retriever %r, which is not registered", agent.id, name)
-            return ""
+            return []
+        timeout = self._limits.retriever_timeout_seconds
         try:
-            passages = await retriever.retrieve(
-                RetrievalQuery(query=message, agent_id=agent.id, user_id=user_id)
-            )
+            async with asyncio.timeout(timeout) as deadline:
+                passages = await retriever.retrieve(
+                    RetrievalQuery(query=message, agent_id=agent.id, user_id=user_id)
+                )
         except Exception:
-            logger.warning("retriever %r failed for agent %r", name, agent.id, exc_info=True)
-            return ""
-        if not passages:
-            return ""
-        return f"## Context from {name}\n\n" + "\n\n".join(p.strip() for p in passages)
+            if deadline.expired():
+                logger.warning(
+                    "retriever %r failed for agent %r: timed out after %gs "
+                    "(context_retrieval.retriever_timeout_seconds)",
+                    name,
+                    agent.id,
+                    timeout,
+                )
+            else:
+                logger.warning("retriever %r failed for agent %r", name, agent.id, exc_info=True)
+            return []
+        return [stripped for p in passages if (stripped := p.strip())]
 
 
 def output_instruction(schema: CompiledSchema) -> str:

@@ -1,7 +1,8 @@
 """Read ``gateway.yaml``: substitute ``${VAR}``, check the section names, validate what core owns.
 
-Core validates ``model`` and ``guardrails``; every other section belongs to a host (the HTTP
-app, a worker), which validates it from the returned mapping.
+Core validates ``model``, ``guardrails``, ``context_retrieval``, ``context`` and ``timezone``;
+every other section belongs to a host (the HTTP app, a worker), which validates it from the
+returned mapping.
 """
 
 from __future__ import annotations
@@ -12,24 +13,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from agent_gateway_core.domain.agent import Guardrails
 from agent_gateway_core.errors import WorkspaceProblem
 from agent_gateway_core.workspace.documents import read_text, validate_model
 from agent_gateway_core.workspace.env import substitute_env
-from agent_gateway_core.workspace.state import ModelDefaults
+from agent_gateway_core.workspace.model_errors import validation_problems
+from agent_gateway_core.workspace.state import (
+    BusinessContext,
+    ContextRetrieval,
+    ModelDefaults,
+    TimezoneName,
+)
 from agent_gateway_core.workspace.yaml_mapping import YamlMappingError, load_yaml_mapping
 
 GATEWAY_FILE = "gateway.yaml"
 
 SectionT = TypeVar("SectionT", bound=BaseModel)
+T = TypeVar("T")
 
 SECTIONS = frozenset(
     {
         "server", "model", "auth", "persistence", "queue", "scheduler", "memory", "mcp",
         "notifications", "cors", "rate_limit", "security", "dashboard", "telemetry",
-        "guardrails", "sessions", "proxy",
+        "guardrails", "sessions", "proxy", "timezone", "context", "context_retrieval",
     }
 )  # fmt: skip
 
@@ -41,6 +49,13 @@ class GatewayConfig:
     config: dict[str, Any] = field(default_factory=dict)
     model: ModelDefaults = field(default_factory=ModelDefaults)
     guardrails: Guardrails = field(default_factory=Guardrails)
+    context_retrieval: ContextRetrieval = field(default_factory=ContextRetrieval)
+    context: BusinessContext = field(default_factory=dict)
+    timezone: str = "UTC"
+
+
+_TIMEZONE: TypeAdapter[str] = TypeAdapter(TimezoneName)
+_CONTEXT: TypeAdapter[BusinessContext] = TypeAdapter(BusinessContext)
 
 
 def read_gateway_config(
@@ -69,8 +84,16 @@ def read_gateway_config(
     unresolved = {(p.field or "").split(".")[0] for p in env_problems}
     model = _section(config, "model", ModelDefaults, unresolved, problems)
     guardrails = _section(config, "guardrails", Guardrails, unresolved, problems)
+    retrieval = _section(config, "context_retrieval", ContextRetrieval, unresolved, problems)
+    context = _value(config, "context", _CONTEXT, unresolved, problems)
+    timezone = _value(config, "timezone", _TIMEZONE, unresolved, problems)
     return GatewayConfig(
-        config=config, model=model or ModelDefaults(), guardrails=guardrails or Guardrails()
+        config=config,
+        model=model or ModelDefaults(),
+        guardrails=guardrails or Guardrails(),
+        context_retrieval=retrieval or ContextRetrieval(),
+        context=context or {},
+        timezone=timezone or "UTC",
     )
 
 
@@ -90,6 +113,24 @@ def _section(
         )
         return None
     return validate_model(model, value, path=GATEWAY_FILE, problems=problems, prefix=name)
+
+
+def _value(
+    config: Mapping[str, Any],
+    name: str,
+    adapter: TypeAdapter[T],
+    unresolved: set[str],
+    problems: list[WorkspaceProblem],
+) -> T | None:
+    """A top-level value that is not a section of settings (``timezone``, ``context``)."""
+    value = config.get(name)
+    if value is None or name in unresolved:
+        return None
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        problems += validation_problems(exc, path=GATEWAY_FILE, model=BaseModel, prefix=name)
+        return None
 
 
 def _unknown_section(key: object) -> str:

@@ -83,6 +83,9 @@ def _load(
         shared_behavior=shared_behavior,
         model=gateway.model,
         guardrails=gateway.guardrails,
+        context_retrieval=gateway.context_retrieval,
+        context=gateway.context,
+        timezone=gateway.timezone,
         config=gateway.config,
     )
     return state, problems

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from agent_gateway_core.domain.agent import AgentDefinition, Guardrails
 from agent_gateway_core.domain.skill import SkillDefinition
@@ -27,6 +28,49 @@ class ModelDefaults(BaseModel):
     fallback: tuple[str, ...] = ()
     timeout_seconds: float | None = Field(default=None, gt=0)
 
+    @field_validator("fallback", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        # The existing product writes `fallback: null` (none) or one model string.
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        return value
+
+
+def _known_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(
+            f"unknown timezone {name!r}: use an IANA name such as 'UTC', 'Europe/London' "
+            "or 'America/New_York'"
+        ) from exc
+    return name
+
+
+TimezoneName = Annotated[str, AfterValidator(_known_timezone)]
+"""An IANA timezone name (``Europe/Paris``), checked against the system's zone database."""
+
+BusinessContext = dict[str, Any]
+"""``context:`` in gateway.yaml: facts about the business, added to every system prompt."""
+
+
+class ContextRetrieval(BaseModel):
+    """``context_retrieval:`` in gateway.yaml: bounds on what context adds to a prompt.
+
+    ``max_context_file_chars`` truncates each static context file of an agent;
+    ``max_retrieved_chars`` caps the text of all its retrievers together (whole passages,
+    in the agent's retriever order); ``retriever_timeout_seconds`` bounds each retriever call.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    retriever_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_retrieved_chars: int = Field(default=50_000, gt=0)
+    max_context_file_chars: int = Field(default=100_000, gt=0)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WorkspaceState:
@@ -34,7 +78,9 @@ class WorkspaceState:
 
     ``config`` holds gateway.yaml after ``${VAR}`` substitution, as a plain mapping: each
     host (the app, a worker) validates the sections it owns. ``model`` and ``guardrails``
-    are the sections the core itself needs, already validated. ``shared_prompt`` and
+    are the sections the core itself needs, already validated, as are ``context_retrieval``,
+    ``context`` (the business context added to every system prompt) and ``timezone`` (the
+    default for schedules; no scheduler reads it yet). ``shared_prompt`` and
     ``shared_behavior`` are the bodies of ``agents/AGENTS.md`` and ``agents/BEHAVIOR.md``,
     which open every agent's system prompt.
     """
@@ -47,4 +93,7 @@ class WorkspaceState:
     shared_behavior: str = ""
     model: ModelDefaults = field(default_factory=ModelDefaults)
     guardrails: Guardrails = field(default_factory=Guardrails)
+    context_retrieval: ContextRetrieval = field(default_factory=ContextRetrieval)
+    context: Mapping[str, Any] = field(default_factory=dict)
+    timezone: str = "UTC"
     config: Mapping[str, Any] = field(default_factory=dict)

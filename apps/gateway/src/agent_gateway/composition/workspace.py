@@ -23,5 +23,12 @@ async def load_gateway_workspace(path: Path) -> tuple[WorkspaceState, GatewaySet
         raise WorkspaceError(settings_problems(exc)) from exc
     except SettingsError as exc:  # an AGENT_GATEWAY_* variable that is not valid JSON
         raise ConfigError(f"environment override: {exc}") from exc
-    workspace = dataclasses.replace(workspace, model=settings.model, guardrails=settings.guardrails)
+    workspace = dataclasses.replace(
+        workspace,
+        model=settings.model,
+        guardrails=settings.guardrails,
+        timezone=settings.timezone,
+        context=settings.context,
+        context_retrieval=settings.context_retrieval,
+    )
     return workspace, settings
