@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
@@ -234,7 +234,7 @@ class Gateway(FluentConfiguration, FastAPI):
             self._reloader = WorkspaceReloader(self._workspace_path, self.reload)
             self._reloader.start()
         workspace = services.runtime.workspace
-        _log_settings_notes(workspace.config)
+        _log_settings_notes(workspace)
         logger.info(
             "gateway started: %d agents, %d skills, %d tools from %s (auth %s)",
             len(workspace.agents),
@@ -429,15 +429,15 @@ class Gateway(FluentConfiguration, FastAPI):
         self._pending_output_schemas[agent_id] = schema
 
 
-def _log_settings_notes(config: Mapping[str, Any]) -> None:
-    """gateway.yaml settings accepted with a note are said once at startup, never ignored."""
-    from agent_gateway.settings_notes import settings_notes
+def _log_settings_notes(workspace: WorkspaceState) -> None:
+    """Settings accepted with a note are said once at startup, never ignored."""
+    from agent_gateway.settings_notes import workspace_notes
 
-    for note in settings_notes(config):
+    for note in workspace_notes(workspace):
         if note.kind == "not_in_effect":
-            logger.warning("%s: not in effect: %s", note.field, note.message)
+            logger.warning("%s: %s: not in effect: %s", note.path, note.field, note.message)
         else:
-            logger.info("%s: %s", note.field, note.message)
+            logger.info("%s: %s: %s", note.path, note.field, note.message)
 
 
 def _user_id(auth: Any) -> str | None:

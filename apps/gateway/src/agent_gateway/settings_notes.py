@@ -1,18 +1,23 @@
-"""What gateway.yaml asks for that is accepted but means something to know: the existing
-product's names for our settings, and settings of capabilities not built yet.
+"""What a workspace asks for that is accepted but means something to know: the existing
+product's names for our settings, and settings of capabilities not built yet, in gateway.yaml
+and in each AGENT.md.
 
-Nothing in gateway.yaml is silently ignored: a key the gateway knows neither way is an error
-(with "did you mean"); a key listed here is accepted, and ``agents-gateway check`` and the
-startup log say, per key, what became of it.
+Nothing is silently ignored: a key the gateway knows neither way is an error (with "did you
+mean"); a key listed here is accepted, and ``agents-gateway check`` and the startup log say,
+per file and key, what became of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from agent_gateway.settings import PUBLIC_PATHS, SQLITE_URL_PREFIXES
+
+if TYPE_CHECKING:
+    from agent_gateway_core.domain.agent import AgentDefinition
+    from agent_gateway_core.workspace import WorkspaceState
 
 GATEWAY_FILE = "gateway.yaml"
 
@@ -70,6 +75,49 @@ def settings_notes(config: Mapping[str, Any]) -> list[SettingNote]:
     notes += _persistence_notes(config.get("persistence"))
     notes += _queue_notes(config.get("queue"))
     return notes
+
+
+def workspace_notes(workspace: WorkspaceState) -> list[SettingNote]:
+    """gateway.yaml's notes, then each agent's, by agent id."""
+    notes = settings_notes(workspace.config)
+    for agent_id in sorted(workspace.agents):
+        notes += agent_notes(workspace.agents[agent_id])
+    return notes
+
+
+def agent_notes(agent: AgentDefinition) -> list[SettingNote]:
+    """AGENT.md keys of capabilities this release does not have yet."""
+    path = f"agents/{agent.id}/AGENT.md"
+    asked = {
+        "schedules": (bool(agent.schedules), "cron schedules are listed, not run, in this release"),
+        "notifications": (
+            bool(
+                agent.notifications.on_complete
+                or agent.notifications.on_error
+                or agent.notifications.on_timeout
+            ),
+            "notification delivery is not in this release",
+        ),
+        "memory": (
+            agent.memory.enabled,
+            "needs a memory backend given in code (gw.use_memory); built-in file memory is "
+            "not in this release",
+        ),
+        "mcp_servers": (bool(agent.mcp_servers), "MCP servers are not in this release"),
+        "delegates_to": (
+            bool(agent.delegates_to),
+            "agents delegating to agents is not in this release",
+        ),
+        "scope": (
+            agent.scope.value == "personal",
+            "personal agents (per-user setup) are not in this release",
+        ),
+    }
+    return [
+        SettingNote(key, "not_in_effect", message, path=path)
+        for key, (is_set, message) in asked.items()
+        if is_set
+    ]
 
 
 def _asks_for_something(section: object) -> bool:

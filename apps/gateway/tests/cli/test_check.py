@@ -229,3 +229,38 @@ def test_auth_settings_of_the_existing_product_are_noted(
     assert set(notes) == {"auth.mode", "auth.oauth2", "auth.public_paths"}
     assert all(note["status"] == "not_in_effect" for note in notes.values())
     assert "/v1/agents still need a credential" in notes["auth.public_paths"]["message"]
+
+
+def test_agent_keys_not_in_effect_are_noted_per_file(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(
+        {
+            "agents/reporter/AGENT.md": """
+                ---
+                description: Sends a daily report.
+                schedules:
+                  - {name: daily, cron: "0 9 * * *", message: Report}
+                memory: {enabled: true}
+                delegates_to: [helper]
+                ---
+                Report.
+                """,
+            "agents/helper/AGENT.md": """
+                ---
+                description: Helps.
+                ---
+                Help.
+                """,
+        }
+    )
+
+    result = run_cli("check", "--workspace", root, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)["notes"]
+    assert [(n["file"], n["field"], n["status"]) for n in notes] == [
+        ("agents/reporter/AGENT.md", "schedules", "not_in_effect"),
+        ("agents/reporter/AGENT.md", "memory", "not_in_effect"),
+        ("agents/reporter/AGENT.md", "delegates_to", "not_in_effect"),
+    ]

@@ -39,9 +39,9 @@ def check(
             print_problems(stderr(), exc.problems)
         raise typer.Exit(1) from exc
 
-    from agent_gateway.settings_notes import settings_notes
+    from agent_gateway.settings_notes import workspace_notes
 
-    notes = settings_notes(state.config)
+    notes = workspace_notes(state)
     counts = {"agents": len(state.agents), "skills": len(state.skills), "tools": len(state.tools)}
     if output is OutputFormat.JSON:
         print_json(
