@@ -7,10 +7,11 @@ and applies environment overrides on top, so ``AGENT_GATEWAY_SERVER__PORT=9000``
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -29,6 +30,15 @@ from pydantic_settings import (
 )
 
 from agent_gateway.options import DEFAULT_SQLITE_PATH
+from agent_gateway.reference_sections import (
+    DashboardSettings,
+    McpSettings,
+    MemorySettings,
+    NotificationsSettings,
+    RateLimitSettings,
+    SchedulerSettings,
+    TelemetrySettings,
+)
 from agent_gateway_core.domain.agent import Guardrails
 from agent_gateway_core.errors import WorkspaceProblem
 from agent_gateway_core.workspace import ModelDefaults
@@ -39,7 +49,6 @@ ENV_PREFIX = "AGENT_GATEWAY_"
 ENV_DELIMITER = "__"
 
 _SECTION = ConfigDict(extra="forbid")
-_OPEN_SECTION = ConfigDict(extra="allow")  # owned by a later feature; validated there
 
 
 class ServerSettings(BaseModel):
@@ -247,11 +256,24 @@ class PersistenceSettings(BaseModel):
 
 
 class QueueSettings(BaseModel):
-    model_config = _OPEN_SECTION
+    """``queue:``: ours (``backend``, ``url``, ``workers``) and the existing product's keys.
+    ``max_retries`` and ``visibility_timeout_s`` govern the in-memory queue too; the others
+    are for the Redis and RabbitMQ queues."""
+
+    model_config = _SECTION
 
     backend: Literal["memory", "redis", "rabbitmq", "none"] = "memory"
     url: str | None = None
     workers: int = Field(default=8, ge=1)  # background executions a process runs at once
+    redis_url: str = "redis://localhost:6379/0"
+    rabbitmq_url: str = "amqp://guest:guest@localhost:5672/"
+    stream_key: str = "ag:executions"
+    queue_name: str = "ag.executions"
+    consumer_group: str = "ag-workers"
+    max_retries: int = Field(default=3, ge=0)  # a failing job runs max_retries + 1 times
+    visibility_timeout_s: int = Field(default=300, gt=0)
+    drain_timeout_s: int = 30
+    default_execution_mode: str = "sync"  # sync | async
 
 
 class SessionSettings(BaseModel):
@@ -259,12 +281,6 @@ class SessionSettings(BaseModel):
 
     ttl_seconds: float = Field(default=3600.0, gt=0)
     max_sessions: int = Field(default=10_000, gt=0)
-
-
-class OpenSection(BaseModel):
-    """A section a later feature validates (scheduler, memory, mcp, ...)."""
-
-    model_config = _OPEN_SECTION
 
 
 class _SettingEnvSource(EnvSettingsSource):
@@ -313,13 +329,13 @@ class GatewaySettings(BaseSettings):
     sessions: SessionSettings = Field(default_factory=SessionSettings)
     context: BusinessContext = Field(default_factory=dict)
     context_retrieval: ContextRetrieval = Field(default_factory=ContextRetrieval)
-    scheduler: OpenSection = Field(default_factory=OpenSection)
-    memory: OpenSection = Field(default_factory=OpenSection)
-    mcp: OpenSection = Field(default_factory=OpenSection)
-    notifications: OpenSection = Field(default_factory=OpenSection)
-    rate_limit: OpenSection = Field(default_factory=OpenSection)
-    dashboard: OpenSection = Field(default_factory=OpenSection)
-    telemetry: OpenSection = Field(default_factory=OpenSection)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    memory: MemorySettings = Field(default_factory=MemorySettings)
+    mcp: McpSettings = Field(default_factory=McpSettings)
+    notifications: NotificationsSettings = Field(default_factory=NotificationsSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
+    telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
 
     @classmethod
     def settings_customise_sources(
@@ -339,15 +355,58 @@ class GatewaySettings(BaseSettings):
 
 
 def settings_problems(exc: ValidationError) -> list[WorkspaceProblem]:
-    """One problem per invalid setting, attributed to the env var that set it, else the file."""
+    """One problem per invalid setting, attributed to the env var that set it, else the file.
+
+    An unknown key names the known key it is probably a typo of, as the core does for its
+    sections: ``unknown key 'enabeld'; did you mean 'enabled'?``.
+    """
     set_vars = {name.upper() for name in os.environ}
     problems = []
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
         env_name = ENV_PREFIX + ENV_DELIMITER.join(loc).upper()
         source = f"environment variable {env_name}" if env_name in set_vars else GATEWAY_FILE
-        problems.append(WorkspaceProblem(source, error["msg"], ".".join(loc)))
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = _unknown_key(loc[-1], _model_at(GatewaySettings, error["loc"][:-1]))
+        problems.append(WorkspaceProblem(source, message, ".".join(loc)))
     return problems
+
+
+def _unknown_key(key: str, owner: type[BaseModel] | None) -> str:
+    message = f"unknown key {key!r}"
+    if owner is None:
+        return message
+    known = sorted(field.alias or name for name, field in owner.model_fields.items())
+    close = difflib.get_close_matches(key, known, n=1)
+    if close:
+        return f"{message}; did you mean {close[0]!r}?"
+    return f"{message}; allowed keys: {', '.join(known)}"
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model whose value is at ``loc`` (fields of nested models; list indexes skipped)."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}
+        field = fields.get(part) or model.model_fields.get(part)
+        nested = _model_in(field.annotation) if field is not None else None
+        if nested is None:
+            return None
+        model = nested
+    return model
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model in a field's type: ``X``, ``X | None``, ``list[X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def peek_server_settings(workspace: str | Path) -> ServerSettings:

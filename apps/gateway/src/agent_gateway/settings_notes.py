@@ -49,10 +49,11 @@ _SECTIONS_NOT_IN_EFFECT = {
     "telemetry": "OpenTelemetry export is not in this release",
 }
 
-# Keys of the queue section for the Redis and RabbitMQ queues, whose adapters are not built.
+# Keys of the queue section for the Redis and RabbitMQ queues, whose adapters are not built
+# (max_retries, visibility_timeout_s and workers apply to the in-memory queue too).
 _QUEUE_KEYS_NOT_IN_EFFECT = (
     "redis_url", "rabbitmq_url", "stream_key", "queue_name", "consumer_group",
-    "max_retries", "visibility_timeout_s", "drain_timeout_s", "default_execution_mode",
+    "drain_timeout_s", "default_execution_mode",
 )  # fmt: skip
 
 

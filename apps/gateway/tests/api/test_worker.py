@@ -117,7 +117,7 @@ async def test_an_unexpected_failure_is_retried_then_recorded_as_failed(gateway:
 
     record = await status_of(services, "e-4", ExecutionStatus.FAILED)
     assert record.error is not None
-    assert record.error.startswith("gave up after 3 attempt(s)")
+    assert record.error.startswith("gave up after 4 attempt(s)")  # max_retries: 3
     assert "temperature" in record.error
     assert services.queue is not None
     assert [job.execution_id for job in await services.queue.dead_letters()] == ["e-4"]

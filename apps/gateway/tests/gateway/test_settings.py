@@ -79,7 +79,8 @@ async def test_an_unknown_key_in_an_app_section_stops_startup(
     write_workspace: WriteWorkspace,
 ) -> None:
     root = write_workspace(yaml="server:\n  prot: 1\n")
-    with pytest.raises(ConfigError, match=r"gateway.yaml: server\.prot: Extra inputs") as caught:
+    expected = r"gateway.yaml: server\.prot: unknown key 'prot'; did you mean 'port'\?"
+    with pytest.raises(ConfigError, match=expected) as caught:
         await Gateway(workspace=root, auth=False).startup()
     assert isinstance(caught.value, WorkspaceError)
     assert [(p.path, p.field) for p in caught.value.problems] == [("gateway.yaml", "server.prot")]

@@ -163,7 +163,7 @@ async def test_postgres_without_the_secret_key_refuses_to_start_saying_how_to_ma
             "asyncpg DSN",
         ),
         ("persistence:\n  backend: mysql\n", "persistence.backend", "'sqlite'"),
-        ("persistence:\n  pathh: x.db\n", "persistence.pathh", "Extra inputs"),
+        ("persistence:\n  pathh: x.db\n", "persistence.pathh", "did you mean 'path'?"),
         ("persistence:\n  migrate: always\n", "persistence.migrate", "'check' or 'upgrade'"),
         ("persistence:\n  pool_size: 0\n", "persistence.pool_size", "greater than or equal to 1"),
     ],

@@ -74,6 +74,11 @@ class InMemoryExecutionQueue(ExecutionQueue):
     def available(self, value: bool) -> None:
         self._health.available = value
 
+    @property
+    def visibility_timeout_seconds(self) -> float:
+        """How long a received job stays invisible before it is delivered again."""
+        return self._visibility_timeout
+
     async def enqueue(self, job: ExecutionJob) -> None:
         await self._health.round_trip()
         if job.execution_id in self._pending_ids():

@@ -49,10 +49,14 @@ from agent_gateway.composition.persistence import (
     persistence_from_settings,
     sql_backend,
 )
-from agent_gateway.composition.queue import adapter_queue, open_queue, queue_from_settings
+from agent_gateway.composition.queue import (
+    adapter_queue,
+    memory_queue,
+    open_queue,
+    queue_from_settings,
+)
 from agent_gateway.security.secret_key import secret_box_for
 from agent_gateway_core.clock import SystemClock
-from agent_gateway_core.in_memory import InMemoryExecutionQueue
 from agent_gateway_core.ports.auth_provider import AuthProvider
 from agent_gateway_core.ports.execution_queue import ExecutionQueue
 from agent_gateway_core.ports.llm_client import LLMClient
@@ -89,7 +93,7 @@ class GatewayContainer(containers.DeclarativeContainer):
     queue_settings = providers.Singleton(queue_from_settings, config.queue)
     queue: providers.Provider[ExecutionQueue | None] = providers.Selector(
         queue_settings.provided.backend,
-        memory=providers.Singleton(InMemoryExecutionQueue),
+        memory=providers.Singleton(memory_queue, queue_settings),
         redis=providers.Singleton(adapter_queue, queue_settings),
         rabbitmq=providers.Singleton(adapter_queue, queue_settings),
         none=providers.Object(None),

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from agent_gateway.composition.extras import import_adapter
 from agent_gateway.settings import QueueSettings
+from agent_gateway_core.in_memory import InMemoryExecutionQueue
 from agent_gateway_core.ports.execution_queue import ExecutionQueue
 
 
@@ -33,6 +34,16 @@ QUEUE_ADAPTERS: dict[str, QueueAdapter] = {
 def queue_from_settings(config: Mapping[str, Any]) -> QueueSettings:
     """gateway.yaml's ``queue`` (already validated with the rest of the file)."""
     return QueueSettings.model_validate(config)
+
+
+def memory_queue(settings: QueueSettings) -> InMemoryExecutionQueue:
+    """The in-process queue: a failing job runs ``max_retries`` more times (as the existing
+    product retries it), and a job not acknowledged within ``visibility_timeout_s`` is
+    redelivered."""
+    return InMemoryExecutionQueue(
+        max_attempts=settings.max_retries + 1,
+        visibility_timeout_seconds=settings.visibility_timeout_s,
+    )
 
 
 def adapter_queue(settings: QueueSettings) -> ExecutionQueue:

@@ -1,0 +1,170 @@
+"""gateway.yaml sections of the existing product (agents-gateway 0.2.13) not in effect yet.
+
+Each model mirrors that product's model for the section (``agent_gateway/config.py``): the same
+keys, nesting, types and defaults, so its files load unchanged. Unlike there, an unknown key
+is an error, so a typo (``scheduler: {enabeld: true}``) is reported instead of ignored. What
+these sections ask for is not done yet: ``agents-gateway check`` says so.
+
+Secrets are ``SecretStr`` (they accept the same strings) so they never show in a dump or log.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- scheduler
+
+
+class DistributedLockSettings(_Section):
+    enabled: bool = False
+    backend: str = "auto"  # auto | redis | postgres | none
+    redis_url: str = ""  # empty: reuse queue.redis_url
+    key_prefix: str = "ag:sched-lock:"
+    lock_ttl_seconds: int = 300
+
+
+class SchedulerSettings(_Section):
+    enabled: bool = True
+    misfire_grace_seconds: int = 60
+    max_instances: int = 1
+    coalesce: bool = True
+    distributed_lock: DistributedLockSettings = Field(default_factory=DistributedLockSettings)
+
+
+# ---------------------------------------------------------------- memory
+
+
+class CompactionSettings(_Section):
+    enabled: bool = True
+    max_memories_per_scope: int = 100
+    compact_ratio: float = 0.5
+    min_age_hours: int = 24
+    importance_threshold: float = 0.8
+    decay_factor: float = 0.95
+
+
+class MemorySettings(_Section):
+    enabled: bool = False
+    max_injected_chars: int = 4000
+    extraction_model: str | None = None
+    auto_extract: bool = False
+    max_memory_md_lines: int = 200
+    compaction: CompactionSettings = Field(default_factory=CompactionSettings)
+
+
+# ---------------------------------------------------------------- mcp
+
+
+class McpSettings(_Section):
+    tool_call_timeout_ms: int = 30_000
+    connection_timeout_ms: int = 10_000
+
+
+# ---------------------------------------------------------------- notifications
+
+
+class SlackSettings(_Section):
+    enabled: bool = False
+    bot_token: SecretStr = SecretStr("")
+    default_channel: str = "#agent-alerts"
+
+
+class WebhookSettings(_Section):
+    name: str
+    url: str
+    secret: SecretStr = SecretStr("")
+    events: list[str] = Field(default_factory=list)
+    payload_template: str | None = None
+
+
+class NotificationsSettings(_Section):
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    webhooks: list[WebhookSettings] = Field(default_factory=list)
+    webhook_secret: SecretStr = SecretStr("")
+
+
+# ---------------------------------------------------------------- rate_limit
+
+
+class RateLimitSettings(_Section):
+    enabled: bool = False
+    default_limit: str = "100/minute"
+    storage_uri: str | None = None
+    trust_forwarded_for: bool = False
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+class DashboardOAuth2Settings(_Section):
+    issuer: str
+    client_id: str
+    client_secret: SecretStr
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "profile", "email"])
+
+
+class DashboardAuthSettings(_Section):
+    enabled: bool = True
+    username: str = "admin"
+    password: SecretStr = SecretStr("")
+    admin_username: str | None = None
+    admin_password: SecretStr | None = None
+    login_button_text: str = "Sign in with SSO"
+    session_secret: SecretStr = SecretStr("")
+    oauth2: DashboardOAuth2Settings | None = None
+    session_cookie_name: str = "agw_dashboard_session"
+    session_cookie_same_site: Literal["lax", "strict", "none"] = "lax"
+    session_cookie_https_only: bool | None = None
+    session_cookie_domain: str | None = None
+    session_max_age_seconds: int = 86400
+
+
+class DashboardColorSettings(_Section):
+    primary: str = "#6366f1"
+    primary_dark: str = "#818cf8"
+    secondary: str = "#64748b"
+    secondary_dark: str = "#94a3b8"
+    accent: str = ""  # empty: primary
+    accent_dark: str = ""  # empty: primary_dark
+    surface: str = "#ffffff"
+    surface_dark: str = "#141b2d"
+    sidebar: str = "#0f172a"
+    sidebar_dark: str = "#0b0f1a"
+    danger: str = "#ef4444"
+    danger_dark: str = "#f87171"
+
+
+class DashboardThemeSettings(_Section):
+    mode: Literal["light", "dark", "auto"] = "auto"
+    accent_color: str = "#6366f1"  # legacy name of colors.primary
+    accent_color_dark: str = "#818cf8"  # legacy name of colors.primary_dark
+    colors: DashboardColorSettings = Field(default_factory=DashboardColorSettings)
+
+
+class DashboardSettings(_Section):
+    enabled: bool = False
+    title: str = "Agent Gateway"
+    subtitle: str = "AI Control Plane"
+    logo_url: str | None = None
+    favicon_url: str = "/dashboard/static/dashboard/default-icon.png"
+    auth: DashboardAuthSettings = Field(default_factory=DashboardAuthSettings)
+    theme: DashboardThemeSettings = Field(default_factory=DashboardThemeSettings)
+
+
+# ---------------------------------------------------------------- telemetry
+
+
+class TelemetrySettings(_Section):
+    enabled: bool = True
+    service_name: str = "agent-gateway"
+    exporter: str = "console"  # console | otlp | none
+    endpoint: str = "http://localhost:4317"
+    protocol: str = "grpc"  # grpc | http
+    sample_rate: float = 1.0
