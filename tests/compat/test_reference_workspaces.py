@@ -124,6 +124,7 @@ async def test_a_workspace_using_the_reference_features_serves_unchanged(
     ]
     positions = [prompt.index(text) for text in in_order]
     assert positions == sorted(positions), prompt
+    assert "Tell the customer the status of their order in one sentence." in prompt  # steps:
     tool_message = model.requests[1].body["messages"][-1]
     assert tool_message["role"] == "tool"
     assert '"status": "shipped"' in tool_message["content"]

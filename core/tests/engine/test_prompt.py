@@ -124,6 +124,41 @@ def test_workflow_is_rendered_as_ordered_steps() -> None:
     assert prompt.index("1. classify") < prompt.index("2. gather")
 
 
+def test_a_prompt_step_asks_the_model_and_references_are_explained() -> None:
+    skill = SkillDefinition(
+        id="orders",
+        name="orders",
+        workflow=(
+            WorkflowStep(name="lookup", tool="lookup-order", input={"id": "$.input.order_id"}),
+            WorkflowStep(
+                name="answer",
+                prompt="Tell the customer where the order is.",
+                input={"order": "$.steps.lookup.output"},
+            ),
+        ),
+    )
+    agent = AgentDefinition(id="a", prompt="Base.", skills=("orders",))
+
+    prompt = static_prompt(agent, {"orders": skill})
+
+    assert '1. lookup: call `lookup-order` with {"id": "$.input.order_id"}' in prompt
+    assert (
+        "2. answer: do this yourself, without a tool call: Tell the customer where the order "
+        'is. (using {"order": "$.steps.lookup.output"})'
+    ) in prompt
+    assert prompt.endswith(
+        "`$.input.<field>` stands for that field of the request's input, and "
+        "`$.steps.<step>.output` for the result of that earlier step (a parallel step's result "
+        "is the list of its calls' results, in order)."
+    )
+
+
+def test_references_are_explained_only_when_a_workflow_uses_them() -> None:
+    agent = AgentDefinition(id="a", prompt="Base.", skills=("triage",))
+
+    assert "$.input" not in static_prompt(agent, {"triage": SKILL})
+
+
 async def test_memory_is_capped_at_max_injected_chars(harness) -> None:
     memory = InMemoryMemoryManager()
     scope = MemoryScope(agent_id="helper")

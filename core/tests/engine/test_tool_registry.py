@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from agent_gateway_core.domain.agent import AgentDefinition
-from agent_gateway_core.domain.skill import SkillDefinition
+from agent_gateway_core.domain.skill import SkillDefinition, WorkflowStep
 from agent_gateway_core.domain.tool import ToolContext, ToolDefinition, ToolSource, ToolSpec
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.errors import ConfigError
@@ -51,6 +51,19 @@ def test_agent_gets_its_tools_and_its_skills_tools_once_in_order() -> None:
     registry = ToolRegistry({n: file_tool(n) for n in ("a", "b", "c")})
     skills = {"s": SkillDefinition(id="s", name="S", tools=("b", "c", "a"))}
     agent = AgentDefinition(id="x", tools=("a",), skills=("s",))
+
+    assert names(registry.tools_for(agent, skills)) == ["a", "b", "c"]
+
+
+def test_an_agent_also_gets_the_tools_its_skills_workflows_call() -> None:
+    registry = ToolRegistry({n: file_tool(n) for n in ("a", "b", "c")})
+    workflow = (
+        WorkflowStep(name="first", tool="b"),
+        WorkflowStep(name="both", parallel=(WorkflowStep(name="x", tool="c"),)),
+        WorkflowStep(name="gone", tool="undefined"),  # checked at load; not offered here
+    )
+    skills = {"s": SkillDefinition(id="s", name="S", tools=("a",), workflow=workflow)}
+    agent = AgentDefinition(id="x", skills=("s",))
 
     assert names(registry.tools_for(agent, skills)) == ["a", "b", "c"]
 

@@ -264,6 +264,49 @@ def test_skill_with_workflow(write: Write, root: Path) -> None:
     assert skill.path == str(root.resolve() / "skills/research/SKILL.md")
 
 
+def test_skill_with_the_existing_products_steps(write: Write, root: Path) -> None:
+    write_full_workspace(write)
+    write(
+        "skills/research/SKILL.md",
+        """
+        ---
+        tools: [weather]
+        steps:
+          - {name: fetch, tool: weather, input: {city: $.input.city}}
+          - name: compare
+            tools:
+              - {tool: weather, input: {city: London}}
+              - {tool: weather, input: {city: $.steps.fetch.output}}
+          - name: summary
+            prompt: Compare the three cities.
+            system_prompt: You are a weather reporter.
+            input: {weather: $.steps.compare.output}
+        ---
+        """,
+    )
+
+    skill = load_workspace(root, environ={"OPENAI_API_KEY": "k"}).skills["research"]
+
+    assert skill.workflow == (
+        WorkflowStep(name="fetch", tool="weather", input={"city": "$.input.city"}),
+        WorkflowStep(
+            name="compare",
+            parallel=(
+                WorkflowStep(name="compare[0]", tool="weather", input={"city": "London"}),
+                WorkflowStep(
+                    name="compare[1]", tool="weather", input={"city": "$.steps.fetch.output"}
+                ),
+            ),
+        ),
+        WorkflowStep(
+            name="summary",
+            prompt="Compare the three cities.",
+            input={"weather": "$.steps.compare.output"},
+            description="answer it as this instruction says: You are a weather reporter.",
+        ),
+    )
+
+
 def test_skill_name_can_be_set(write: Write, root: Path) -> None:
     write("skills/research/SKILL.md", "---\nname: Deep research\n---\n")
 

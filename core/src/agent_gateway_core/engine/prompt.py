@@ -100,7 +100,23 @@ def _skill_section(skill: SkillDefinition) -> str:
     if skill.workflow:
         steps = [_step_line(step, f"{n}.") for n, step in enumerate(skill.workflow, start=1)]
         parts.append("Follow this workflow, one step after the other:\n" + "\n".join(steps))
+        if any(_has_reference(step) for step in skill.workflow):
+            parts.append(_REFERENCE_LEGEND)
     return "\n\n".join(p for p in parts if p)
+
+
+# Workflow inputs may stand for data, as in the existing product's ``steps:`` (the loader
+# accepts only these two forms, naming earlier steps).
+_REFERENCE_LEGEND = (
+    "In these inputs, `$.input.<field>` stands for that field of the request's input, and "
+    "`$.steps.<step>.output` for the result of that earlier step (a parallel step's result is "
+    "the list of its calls' results, in order)."
+)
+
+
+def _has_reference(step: WorkflowStep) -> bool:
+    own = any(isinstance(v, str) and v.startswith("$.") for v in step.input.values())
+    return own or any(_has_reference(sub) for sub in step.parallel)
 
 
 def _step_line(step: WorkflowStep, marker: str, indent: str = "") -> str:
@@ -113,6 +129,10 @@ def _step_line(step: WorkflowStep, marker: str, indent: str = "") -> str:
         text += f": call `{step.tool}`"
         if step.input:
             text += f" with {json.dumps(step.input, sort_keys=True)}"
+    elif step.prompt is not None:
+        text += f": do this yourself, without a tool call: {step.prompt.strip()}"
+        if step.input:
+            text += f" (using {json.dumps(step.input, sort_keys=True)})"
     if step.description:
         text += f" — {step.description}"
     return text

@@ -184,7 +184,8 @@ class ToolRegistry:
     def tools_for(
         self, agent: AgentDefinition, skills: Mapping[str, SkillDefinition]
     ) -> tuple[ToolDefinition, ...]:
-        """The tools ``agent`` may use: its ``tools:``, its skills' tools, its MCP servers' tools.
+        """The tools ``agent`` may use: its ``tools:``, its skills' tools (those their workflows
+        call included), its MCP servers' tools.
 
         Order follows the declarations, without duplicates; tools whose ``allowed_agents``
         exclude the agent are left out. Unknown skills or tools raise ConfigError naming all
@@ -198,6 +199,13 @@ class ToolRegistry:
                 missing.append(f"skill {skill_id!r}")
                 continue
             wanted.extend((name, f"skill {skill_id!r}") for name in skill.tools)
+            # Its workflow's tools were checked when the workspace was loaded; one a workspace
+            # built in code leaves undefined is not offered, rather than failing the agent.
+            wanted.extend(
+                (name, f"skill {skill_id!r}")
+                for name in skill.all_tools
+                if name not in skill.tools and self.get(name) is not None
+            )
         resolved: dict[str, ToolDefinition] = {}
         for name, origin in wanted:
             definition = self.get(name)

@@ -89,8 +89,47 @@ class AgentFrontmatter(BaseModel):
         return value
 
 
+class ReferenceToolCall(BaseModel):
+    """One call of a parallel group in the existing product's ``steps:`` (``tools:``)."""
+
+    model_config = _STRICT
+
+    tool: str
+    input: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReferenceStep(BaseModel):
+    """One step of the existing product's ``steps:`` in SKILL.md; read as a workflow step.
+
+    Exactly one of ``tool``, ``tools`` (a parallel group) and ``prompt`` is checked by the
+    loader, which reports every step's problems together.
+    """
+
+    model_config = _STRICT
+
+    name: str
+    tool: str | None = None
+    tools: tuple[ReferenceToolCall, ...] | None = None
+    prompt: str | None = None
+    system_prompt: str | None = None  # only with ``prompt``
+    input: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("tools")
+    @classmethod
+    def _some_tools(
+        cls, value: tuple[ReferenceToolCall, ...] | None
+    ) -> tuple[ReferenceToolCall, ...] | None:
+        # An after-validator, so that a broken call is not also reported as a missing one.
+        if value == ():
+            raise ValueError("must list at least one tool call")
+        return value
+
+
 class SkillFrontmatter(BaseModel):
-    """SKILL.md frontmatter; the body holds the instructions."""
+    """SKILL.md frontmatter; the body holds the instructions.
+
+    ``steps`` is the existing product's spelling of a workflow; a skill has one or the other.
+    """
 
     model_config = _STRICT
 
@@ -98,6 +137,7 @@ class SkillFrontmatter(BaseModel):
     description: str = ""
     tools: tuple[str, ...] = ()
     workflow: tuple[WorkflowStep, ...] = ()
+    steps: tuple[ReferenceStep, ...] = ()
 
 
 class ToolParameter(BaseModel):

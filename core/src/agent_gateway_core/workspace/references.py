@@ -52,11 +52,14 @@ def reference_problems(
     for skill in skills.values():
         path = _relative(skill.path, root)
         problems += _unknown(path, "tools", skill.tools, "tool", known.tools)
-        for step, field in iter_steps(skill.workflow):
-            if step.tool is not None and step.tool not in known.tools:
+        group = "tools" if skill.workflow_key == "steps" else "parallel"
+        for step, field in iter_steps(skill.workflow, skill.workflow_key, group):
+            # A tool the skill also lists under tools: is reported there, once.
+            called = step.tool
+            if called is not None and called not in known.tools and called not in skill.tools:
                 problems.append(
                     WorkspaceProblem(
-                        path, _unknown_message("tool", step.tool, known.tools), f"{field}.tool"
+                        path, _unknown_message("tool", called, known.tools), f"{field}.tool"
                     )
                 )
     for tool in tools.values():
