@@ -71,6 +71,20 @@ def settings_notes(config: Mapping[str, Any]) -> list[SettingNote]:
                 "the default timezone of cron schedules, which this release does not run",
             )
         )
+    server = config.get("server")
+    if (
+        isinstance(server, Mapping)
+        and isinstance(server.get("workers"), int)
+        and server["workers"] > 1
+    ):
+        notes.append(
+            SettingNote(
+                "server.workers",
+                "not_in_effect",
+                "gw.run() and agents-gateway serve run one process; for several, start "
+                "uvicorn with an import string (uvicorn app:gw --workers N)",
+            )
+        )
     notes += _guardrails_notes(config.get("guardrails"))
     notes += _auth_notes(config.get("auth"))
     notes += _persistence_notes(config.get("persistence"))

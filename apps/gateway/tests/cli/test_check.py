@@ -191,6 +191,7 @@ def test_the_table_says_which_settings_are_not_in_effect(
     root = write_workspace(
         {
             "gateway.yaml": """
+                server: {workers: 4}
                 persistence: {backend: memory, db_schema: agents}
                 scheduler: {enabled: true}
                 queue: {backend: memory, redis_url: "redis://cache:6379/0"}
@@ -202,8 +203,8 @@ def test_the_table_says_which_settings_are_not_in_effect(
     result = run_cli("check", "--workspace", root)
 
     assert result.exit_code == 0, result.output
-    assert "3 settings accepted with a note" in result.stdout
-    for field in ("scheduler", "queue.redis_url", "persistence.db_schema"):
+    assert "4 settings accepted with a note" in result.stdout
+    for field in ("scheduler", "server.workers", "queue.redis_url", "persistence.db_schema"):
         assert field in result.stdout
     assert "memory" not in result.stdout.split("accepted with a note")[1]  # enabled: false
 
