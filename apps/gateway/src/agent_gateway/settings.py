@@ -7,11 +7,10 @@ and applies environment overrides on top, so ``AGENT_GATEWAY_SERVER__PORT=9000``
 
 from __future__ import annotations
 
-import difflib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -43,6 +42,7 @@ from agent_gateway_core.domain.agent import Guardrails
 from agent_gateway_core.errors import WorkspaceProblem
 from agent_gateway_core.workspace import ModelDefaults
 from agent_gateway_core.workspace.gateway_config import GATEWAY_FILE
+from agent_gateway_core.workspace.model_errors import unknown_key_message
 from agent_gateway_core.workspace.state import BusinessContext, ContextRetrieval, TimezoneName
 
 ENV_PREFIX = "AGENT_GATEWAY_"
@@ -368,45 +368,9 @@ def settings_problems(exc: ValidationError) -> list[WorkspaceProblem]:
         source = f"environment variable {env_name}" if env_name in set_vars else GATEWAY_FILE
         message = error["msg"]
         if error["type"] == "extra_forbidden":
-            message = _unknown_key(loc[-1], _model_at(GatewaySettings, error["loc"][:-1]))
+            message = unknown_key_message(GatewaySettings, error["loc"])
         problems.append(WorkspaceProblem(source, message, ".".join(loc)))
     return problems
-
-
-def _unknown_key(key: str, owner: type[BaseModel] | None) -> str:
-    message = f"unknown key {key!r}"
-    if owner is None:
-        return message
-    known = sorted(field.alias or name for name, field in owner.model_fields.items())
-    close = difflib.get_close_matches(key, known, n=1)
-    if close:
-        return f"{message}; did you mean {close[0]!r}?"
-    return f"{message}; allowed keys: {', '.join(known)}"
-
-
-def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model whose value is at ``loc`` (fields of nested models; list indexes skipped)."""
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = {field.alias or name: field for name, field in model.model_fields.items()}
-        field = fields.get(part) or model.model_fields.get(part)
-        nested = _model_in(field.annotation) if field is not None else None
-        if nested is None:
-            return None
-        model = nested
-    return model
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model in a field's type: ``X``, ``X | None``, ``list[X]``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in get_args(annotation):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
 
 
 def peek_server_settings(workspace: str | Path) -> ServerSettings:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from agent_gateway_core.errors import WorkspaceProblem
 
@@ -35,7 +36,7 @@ def _message(
     kind: str, loc: Sequence[str | int], raw: str, value: Any, model: type[BaseModel]
 ) -> str:
     if kind == "extra_forbidden":
-        return _unknown_key_message(str(loc[-1]), _model_at(model, loc[:-1]))
+        return unknown_key_message(model, loc)
     if kind == "missing":
         return "is required"
     if kind == "value_error":  # raised by our own validators, which name the value already
@@ -44,11 +45,16 @@ def _message(
     return f"{_SHOULD.sub('must ', raw)}, got {_short_repr(value)}"
 
 
-def _unknown_key_message(key: str, owner: type[BaseModel] | None) -> str:
+def unknown_key_message(model: type[BaseModel], loc: Sequence[str | int]) -> str:
+    """The message for the unknown key at ``loc`` of ``model``: the known key it is probably a
+    typo of (``did you mean``), else the keys allowed there. Keys are written as in the file
+    (a field's alias when it has one)."""
+    key = str(loc[-1])
+    owner = _model_at(model, loc[:-1])
     message = f"unknown key {key!r}"
     if owner is None:
         return message
-    known = sorted(owner.model_fields)
+    known = sorted(_keys(owner))
     close = difflib.get_close_matches(key, known, n=1)
     if close:
         return f"{message}; did you mean {close[0]!r}?"
@@ -59,13 +65,19 @@ def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseMode
     """The model that owns the value at ``loc``; list indexes and mapping keys are skipped."""
     current = model
     for part in loc:
-        if isinstance(part, int) or part not in current.model_fields:
+        field = _keys(current).get(str(part))
+        if isinstance(part, int) or field is None:
             continue
-        nested = _model_in(current.model_fields[part].annotation)
+        nested = _model_in(field.annotation)
         if nested is None:
             return None
         current = nested
     return current
+
+
+def _keys(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """The model's fields by the key a file uses for them: the alias, else the name."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
