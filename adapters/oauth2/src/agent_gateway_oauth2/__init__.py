@@ -1,0 +1,1 @@
+"""OAuth2/OIDC bearer-token authentication for Agent Gateway."""
