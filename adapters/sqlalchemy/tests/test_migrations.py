@@ -8,6 +8,7 @@ import io
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Column, Connection, MetaData, String, Table, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -32,6 +33,7 @@ from agent_gateway_sqlalchemy.migrations import (
     upgrade,
 )
 from agent_gateway_sqlalchemy.models import build_metadata
+from agent_gateway_sqlalchemy.models.columns import JsonDocument, UtcDateTime
 
 from .conftest import POSTGRES_URL
 
@@ -291,3 +293,46 @@ async def test_starting_on_a_new_sqlite_file_loads_neither_alembic_nor_the_orm(
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert await current(url) == REVISIONS[-1]
+
+
+@pytest.mark.parametrize("table_prefix", ["", "agw_"])
+async def test_upgrading_keeps_user_configs_and_gives_them_the_personal_columns(
+    database: dict[str, Any], table_prefix: str
+) -> None:
+    url, schema = database["url"], database["schema"]
+    await upgrade(url, schema, table_prefix, "0001")
+    updated_at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    configs = Table(
+        f"{table_prefix}user_agent_configs",
+        MetaData(schema=schema),
+        Column("user_id", String(255)),
+        Column("agent_id", String(255)),
+        Column("values", JsonDocument()),
+        Column("secrets", JsonDocument()),
+        Column("updated_at", UtcDateTime()),
+    )
+    engine = sync_url(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                configs.insert().values(
+                    user_id="alice",
+                    agent_id="mine",
+                    values={"region": "eu"},
+                    secrets={},
+                    updated_at=updated_at,
+                )
+            )
+    finally:
+        await engine.dispose()
+
+    async with SqlAlchemyPersistence(
+        url, schema=schema, table_prefix=table_prefix, migrate="upgrade"
+    ) as backend:
+        config = await backend.user_configs.get("alice", "mine")
+
+    assert config is not None
+    assert config.values == {"region": "eu"}
+    assert (config.instructions, config.setup_completed) == (None, True)
+    assert config.created_at == config.updated_at == updated_at
+    assert await current(url, schema, table_prefix) == REVISIONS[-1]

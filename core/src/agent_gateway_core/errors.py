@@ -10,23 +10,27 @@ subclasses it, so both ``except`` forms work::
     ├── ConfigError
     │   ├── WorkspaceError                 one or more problems in workspace files (all listed)
     │   ├── AlreadyStartedError            (also RuntimeError) configuring after start
-    │   └── MissingExtraError              (also ImportError) an optional adapter isn't installed
+    │   ├── MissingExtraError              (also ImportError) an optional adapter isn't installed
+    │   └── SecretKeyMissingError          storing a secret with no secret key configured
     ├── NotFoundError                      (also LookupError)
     │   ├── AgentNotFoundError             (also ValueError)
     │   ├── ExecutionNotFoundError
     │   ├── SessionNotFoundError
     │   ├── ScheduleNotFoundError
     │   ├── SkillNotFoundError
-    │   └── ToolNotFoundError
+    │   ├── ToolNotFoundError
+    │   └── AgentConfigNotFoundError       the caller has no configuration of this personal agent
     ├── AgentDisabledError
     ├── InputValidationError               (also ValueError) input fails the agent's input_schema
+    │   └── NotPersonalAgentError          per-user configuration asked of a global agent
     ├── OutputValidationError              model output fails the output_schema
     ├── ScheduleValidationError            (also ValueError)
     ├── ConflictError
     │   ├── ScheduleConflictError
     │   ├── DuplicateError                 a store already holds this id
     │   ├── InvalidTransitionError         an execution state change the state machine forbids
-    │   └── IdempotencyConflictError       an idempotency key reused with a different request
+    │   ├── IdempotencyConflictError       an idempotency key reused with a different request
+    │   └── SetupRequiredError             a personal agent its caller has not configured
     ├── ExecutionError                     an execution did not complete normally
     │   ├── ExecutionCancelledError
     │   ├── ExecutionTimeoutError
@@ -44,8 +48,11 @@ subclasses it, so both ``except`` forms work::
     │   └── LLMServiceError                5xx and other provider faults
     ├── BackendUnavailableError            a store, queue or broker is down or timed out
     ├── EngineUnavailableError             (also ValueError) the gateway has not started
-    ├── AuthenticationError                credentials missing or invalid
-    ├── AuthorizationError                 valid credentials lacking a scope
+    ├── AuthenticationError                credentials invalid, expired or of an unknown kind
+    │   └── MissingCredentialsError        no credential at all
+    ├── AuthorizationError
+    │   └── MissingScopeError              valid credentials lacking a scope (``scope`` names it)
+    ├── RateLimitExceededError             a caller over its rate limit
     ├── NotificationDeliveryError
     └── SecretDecryptionError              ciphertext tampered with or wrong key
 """
@@ -169,6 +176,16 @@ class ToolNotFoundError(NotFoundError):
         super().__init__(f"tool not found: {tool_name!r}")
 
 
+class AgentConfigNotFoundError(NotFoundError):
+    """The caller has saved no configuration of this personal agent."""
+
+    code = "config_not_found"
+
+    def __init__(self, agent_id: str) -> None:
+        self.agent_id = agent_id
+        super().__init__(f"you have no configuration of agent {agent_id!r}")
+
+
 class AgentDisabledError(AgentGatewayError):
     code = "agent_disabled"
 
@@ -188,6 +205,19 @@ class InputValidationError(AgentGatewayError, ValueError):
     def __init__(self, message: str, errors: Sequence[str] = ()) -> None:
         self.errors: list[str] = list(errors)
         super().__init__(message)
+
+
+class NotPersonalAgentError(InputValidationError):
+    """A setup schema or per-user configuration was asked of an agent that is not personal."""
+
+    code = "not_personal_agent"
+
+    def __init__(self, agent_id: str) -> None:
+        self.agent_id = agent_id
+        super().__init__(
+            f"agent {agent_id!r} is not a personal agent (AGENT.md has no 'scope: personal'), "
+            "so it has no per-user configuration"
+        )
 
 
 class OutputValidationError(AgentGatewayError):
@@ -351,11 +381,66 @@ class EngineUnavailableError(AgentGatewayError, ValueError):
 
 
 class AuthenticationError(AgentGatewayError):
+    """The credential is invalid, expired or of an unknown kind (HTTP 401, RFC 6750
+    ``invalid_token``)."""
+
     code = "authentication_error"
+
+
+class MissingCredentialsError(AuthenticationError):
+    """The call carried no credential at all (HTTP 401 with no error code, per RFC 6750)."""
+
+    code = "authentication_required"
 
 
 class AuthorizationError(AgentGatewayError):
     code = "authorization_error"
+
+
+class MissingScopeError(AuthorizationError):
+    """A valid caller without the scope the operation needs (RFC 6750 ``insufficient_scope``)."""
+
+    code = "insufficient_scope"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(
+            f"this call needs the {scope!r} scope, which the credential does not grant"
+        )
+        self.scope = scope
+
+
+class RateLimitExceededError(AgentGatewayError):
+    """A caller went over its rate limit (HTTP 429). ``reset_at`` is a Unix time in seconds."""
+
+    code = "rate_limit_exceeded"
+
+    def __init__(self, limit: str, *, allowed: int, remaining: int, reset_at: float) -> None:
+        super().__init__(f"rate limit exceeded: {limit}")
+        self.limit = limit
+        self.allowed = allowed
+        self.remaining = remaining
+        self.reset_at = reset_at
+
+
+class SetupRequiredError(ConflictError):
+    """A personal agent was invoked by a user who has not configured it yet."""
+
+    code = "setup_required"
+
+    def __init__(
+        self, agent_id: str, reason: str = "is a personal agent and needs your configuration first"
+    ) -> None:
+        super().__init__(
+            f"agent {agent_id!r} {reason}: save it with POST /v1/agents/{agent_id}/config (its "
+            f"fields are described by GET /v1/agents/{agent_id}/setup-schema)"
+        )
+        self.agent_id = agent_id
+
+
+class SecretKeyMissingError(ConfigError):
+    """Storing a secret was asked for, but no key to encrypt it with is configured."""
+
+    code = "secret_key_missing"
 
 
 class NotificationDeliveryError(AgentGatewayError):

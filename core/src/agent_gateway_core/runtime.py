@@ -14,6 +14,7 @@ from agent_gateway_core.chat import ChatTurns
 from agent_gateway_core.clock import SystemClock
 from agent_gateway_core.domain.conversation import Session
 from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionResult
+from agent_gateway_core.domain.user_config import AgentConfigView
 from agent_gateway_core.engine.cancellation import CancellationRegistry
 from agent_gateway_core.engine.execution_engine import ExecutionEngine
 from agent_gateway_core.engine.hooks import HookCallback, HookRegistry
@@ -21,6 +22,7 @@ from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
 from agent_gateway_core.engine.schemas import SchemaSource
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.errors import ConfigError, WorkspaceError, WorkspaceProblem
+from agent_gateway_core.personal_agents import PersonalAgentConfigs
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
 from agent_gateway_core.ports.llm_client import LLMClient
@@ -118,6 +120,11 @@ class Runtime:
         self._closed = False
         self._revision = 0
         self._engine = self._build_engine(workspace)
+        self._personal = PersonalAgentConfigs(
+            agents=lambda: self._engine.workspace.agents,
+            store=persistence.user_configs,
+            clock=self._clock,
+        )
         self._background = BackgroundExecutions(
             engine=lambda: self._engine,
             executions=persistence.executions,
@@ -275,8 +282,9 @@ class Runtime:
         user_id: str | None = None,
     ) -> ExecutionResult:
         """Run an agent once. Raises AgentNotFoundError (a ValueError), AgentDisabledError,
-        InputValidationError or ConfigError before anything is stored; every other outcome
-        comes back as the result's status."""
+        InputValidationError, ConfigError, or SetupRequiredError (a personal agent
+        ``user_id`` has not configured) before anything is stored; every other outcome comes
+        back as the result's status."""
         return await self._engine.run(
             ExecutionRequest(
                 agent_id=agent_id,
@@ -304,8 +312,8 @@ class Runtime:
     async def submit(self, request: ExecutionRequest) -> str:
         """Accept ``request`` to run in the background; returns its execution id once it is
         stored as ``queued``. It goes to the queue, or runs in a task of this process when
-        there is none. Raises AgentNotFoundError, AgentDisabledError, InputValidationError or
-        ConfigError before anything is stored, and BackendUnavailableError when the queue
+        there is none. Raises AgentNotFoundError, AgentDisabledError, InputValidationError,
+        ConfigError or SetupRequiredError before anything is stored, and BackendUnavailableError when the queue
         cannot take the job (the execution is then recorded as failed)."""
         return await self._background.submit(request)
 
@@ -398,6 +406,41 @@ class Runtime:
     ) -> list[Session]:
         """Live sessions, most recently updated first, at most ``limit``."""
         return [s.model_copy(deep=True) for s in self._sessions.list(agent_id, user_id, limit)]
+
+    # ---------------------------------------------------------------- personal agents
+
+    def setup_schema(self, agent_id: str) -> JsonSchema | None:
+        """What each user configures for a personal agent: its AGENT.md ``setup_schema``
+        (``None`` if it declares none). Raises AgentNotFoundError, or NotPersonalAgentError
+        for an agent without ``scope: personal``."""
+        return self._personal.setup_schema(agent_id)
+
+    async def save_agent_config(
+        self,
+        agent_id: str,
+        values: Mapping[str, Any],
+        *,
+        user_id: str | None = None,
+        instructions: str | None = None,
+    ) -> AgentConfigView:
+        """Create or replace ``user_id``'s configuration of a personal agent (``None``: the
+        user ``"anonymous"``); returns it with its secrets named only. ``values`` must match
+        the setup schema (InputValidationError naming each field); the ``sensitive`` ones
+        are stored encrypted. See :mod:`agent_gateway_core.personal_agents`."""
+        return await self._personal.save(
+            agent_id, values, user_id=user_id, instructions=instructions
+        )
+
+    async def agent_config(
+        self, agent_id: str, *, user_id: str | None = None
+    ) -> AgentConfigView | None:
+        """``user_id``'s configuration of a personal agent, secrets named only; or ``None``."""
+        return await self._personal.get(agent_id, user_id=user_id)
+
+    async def delete_agent_config(self, agent_id: str, *, user_id: str | None = None) -> bool:
+        """Delete ``user_id``'s configuration of a personal agent; ``True`` if there was one.
+        The agent then refuses that user's runs (SetupRequiredError) until it is saved again."""
+        return await self._personal.delete(agent_id, user_id=user_id)
 
     # ---------------------------------------------------------------- internals
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,6 +11,7 @@ from agent_gateway_core.domain.agent import AgentDefinition, AgentScope, Context
 from agent_gateway_core.domain.execution import ExecutionOptions
 from agent_gateway_core.domain.memory import MemoryScope
 from agent_gateway_core.domain.skill import SkillDefinition, WorkflowStep
+from agent_gateway_core.domain.user_config import UserAgentConfig
 from agent_gateway_core.engine.prompt import static_prompt
 from agent_gateway_core.testing import InMemoryMemoryManager, StaticRetriever
 
@@ -189,6 +191,9 @@ async def test_personal_agents_recall_the_callers_memories_only(harness) -> None
     await memory.remember(MemoryScope(agent_id="helper", user_id="alice"), "alice likes tea")
     await memory.remember(MemoryScope(agent_id="helper", user_id="bob"), "bob likes tea too")
     agent = harness.agent(scope=AgentScope.PERSONAL, memory=MemoryConfig(enabled=True))
+    await harness.persistence.user_configs.save(
+        UserAgentConfig(user_id="alice", agent_id="helper", updated_at=datetime.now(UTC))
+    )
 
     await harness.run(harness.engine(agent, memory=memory), "tea", user_id="alice")
 

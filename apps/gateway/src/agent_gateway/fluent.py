@@ -162,7 +162,8 @@ class FluentConfiguration:
         self._check_not_started()
         from agent_gateway.auth.api_keys import ApiKeyAuthProvider
 
-        _choose(self._ports.auth, ApiKeyAuthProvider(keys))
+        _choose(self._ports.api_key_auth, ApiKeyAuthProvider(keys))
+        _release(self._ports.auth)  # works with use_oauth2, instead of a use_auth provider
         return self
 
     def use_oauth2(
@@ -173,9 +174,14 @@ class FluentConfiguration:
         algorithms: list[str] | None = None,
         scope_claim: str = "scope",
     ) -> Self:
-        """OAuth2/OIDC JWT validation. Requires ``agents-gateway[oauth2]``."""
+        """OAuth2/OIDC JWT validation. Requires ``agents-gateway[oauth2]``.
+
+        ``jwks_uri`` defaults to ``{issuer}/.well-known/jwks.json`` and ``algorithms`` to
+        ``["RS256", "ES256"]``; set ``scope_claim="scp"`` for Azure AD. With
+        :meth:`use_api_keys` too, a caller may present either.
+        """
         self._check_not_started()
-        from agent_gateway.composition.auth import oauth2_provider
+        from agent_gateway.composition.auth import open_oauth2
 
         options = {
             "issuer": issuer,
@@ -184,13 +190,18 @@ class FluentConfiguration:
             "algorithms": algorithms or ["RS256", "ES256"],
             "scope_claim": scope_claim,
         }
-        _choose_built(self._ports.auth, oauth2_provider, options)
+        _choose_resource(self._ports.oauth2_auth, open_oauth2, options)
+        _release(self._ports.auth)  # works with use_api_keys, instead of a use_auth provider
         return self
 
-    def use_auth(self, provider: AuthProvider | None) -> Self:
-        """A custom AuthProvider; ``None`` disables authentication."""
+    def use_auth(self, provider: AuthProvider | Callable[..., Any] | None) -> Self:
+        """A custom AuthProvider (or a callable ``fn(token)`` returning a Principal, a subject,
+        or a falsy value to refuse), instead of API keys and OAuth2; ``None`` disables
+        authentication."""
         self._check_not_started()
-        _choose(self._ports.auth, provider)
+        from agent_gateway.composition.auth import auth_from_option
+
+        _choose(self._ports.auth, auth_from_option(provider))
         return self
 
     # ---------------------------------------------------------------- notifications
@@ -430,3 +441,17 @@ def _choose_built(port: Provider[Any], build: Callable[..., Any], options: dict[
     from agent_gateway.composition.overrides import choose_built
 
     choose_built(port, build, options)
+
+
+def _choose_resource(
+    port: Provider[Any], open_: Callable[..., Any], options: dict[str, Any]
+) -> None:
+    from agent_gateway.composition.overrides import choose_resource
+
+    choose_resource(port, open_, options)
+
+
+def _release(port: Provider[Any]) -> None:
+    from agent_gateway.composition.overrides import release
+
+    release(port)

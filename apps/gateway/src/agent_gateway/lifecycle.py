@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent_gateway.auth.public_paths import PublicPaths
 from agent_gateway.composition.container import GatewayContainer, close_resources, provided
 from agent_gateway.composition.features import check_available_features
 from agent_gateway.composition.model_clients import workspace_models
@@ -100,6 +101,7 @@ async def start_services(
             clock=clock,
             started_at=clock.now(),
             local_model=local_model,
+            public_paths=PublicPaths(settings.auth.public_paths),
         )
         if queue is not None:
             # Consumes until runtime.aclose().

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
+from starlette.requests import Request
+
+from agent_gateway.auth.public_paths import PublicPaths
 from agent_gateway.composition.local_model import LocalModelHandle
 from agent_gateway.http_policy import HttpPolicy
 from agent_gateway.settings import GatewaySettings
 from agent_gateway.workspace_reload import WorkspaceReload
+from agent_gateway_core.domain.auth import Principal
 from agent_gateway_core.ports.auth_provider import AuthProvider
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.execution_queue import ExecutionQueue
 from agent_gateway_core.ports.llm_client import LLMClient
 from agent_gateway_core.ports.persistence.backend import PersistenceBackend
 from agent_gateway_core.runtime import Runtime
+
+
+class RequestLimiter(Protocol):
+    """Counts a request against its caller's rate limit; raises when it is over."""
+
+    async def check(self, request: Request, principal: Principal) -> None: ...
 
 
 @dataclass(kw_only=True)
@@ -33,6 +44,8 @@ class GatewayServices:
     clock: Clock
     started_at: datetime
     local_model: LocalModelHandle | None = None  # the bundled model, when an agent uses local/
+    public_paths: PublicPaths = field(default_factory=lambda: PublicPaths(["/v1/health"]))
+    rate_limiter: RequestLimiter | None = None  # None: no rate limit
     auth_enabled: bool = field(init=False)  # read on every request: a field, not a property
 
     def __post_init__(self) -> None:

@@ -73,17 +73,20 @@ class ApiKeySettings(BaseModel):
 
 
 class OAuth2Settings(BaseModel):
-    """``auth.oauth2``: the existing product's OAuth2/OIDC settings (JWT validation is not in
-    this release: ``agents-gateway check`` says so)."""
+    """``auth.oauth2``: bearer tokens (JWTs) of an OAuth2/OIDC issuer, checked against its
+    JWKS (used with ``auth.mode`` oauth2 or composite; needs ``agents-gateway[oauth2]``)."""
 
     model_config = _SECTION
 
     issuer: str
     audience: str
-    jwks_uri: str | None = None
+    jwks_uri: str | None = None  # default: {issuer}/.well-known/jwks.json
     algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"])
-    scope_claim: str = "scope"
-    clock_skew_seconds: int = Field(default=30, ge=0)
+    scope_claim: str = "scope"  # "scp" for Azure AD
+    clock_skew_seconds: int = Field(default=30, ge=0, le=300)
+    jwks_cache_ttl_seconds: float = Field(default=3600, gt=0)
+    min_refetch_interval_seconds: float = Field(default=30, ge=0)
+    timeout_seconds: float = Field(default=10, gt=0)
 
 
 AuthMode = Literal["api_key", "oauth2", "composite", "custom", "none"]

@@ -123,10 +123,6 @@ def agent_notes(agent: AgentDefinition) -> list[SettingNote]:
             bool(agent.delegates_to),
             "agents delegating to agents is not in this release",
         ),
-        "scope": (
-            agent.scope.value == "personal",
-            "personal agents (per-user setup) are not in this release",
-        ),
     }
     return [
         SettingNote(key, "not_in_effect", message, path=path)
@@ -159,48 +155,39 @@ def _guardrails_notes(section: object) -> list[SettingNote]:
     return notes
 
 
-_OAUTH2_NOT_IN_EFFECT = "OAuth2 token validation is not in this release: API keys authenticate"
-
-
 def _auth_notes(section: object) -> list[SettingNote]:
     if not isinstance(section, Mapping):
         return []
     notes = []
-    mode = section.get("mode")
+    mode = section.get("mode", "api_key")
     if mode == "none":
         notes.append(SettingNote("auth.mode", "alias", "none turns authentication off"))
-    elif mode in ("oauth2", "composite"):
-        notes.append(SettingNote("auth.mode", "not_in_effect", _OAUTH2_NOT_IN_EFFECT))
-    elif mode == "custom":
+    if section.get("oauth2") and mode == "api_key":
         notes.append(
             SettingNote(
-                "auth.mode",
+                "auth.oauth2",
                 "not_in_effect",
-                "a custom provider is given in code: Gateway(auth=...) or gw.use_auth(...)",
+                "auth.mode is api_key: set mode to oauth2 (tokens only) or composite (tokens "
+                "and API keys) to validate OAuth2 tokens",
             )
         )
-    if section.get("oauth2"):
-        notes.append(SettingNote("auth.oauth2", "not_in_effect", _OAUTH2_NOT_IN_EFFECT))
+    if section.get("api_keys") and mode == "oauth2":
+        notes.append(
+            SettingNote(
+                "auth.api_keys",
+                "not_in_effect",
+                "auth.mode is oauth2: set mode to composite to accept API keys as well",
+            )
+        )
     public = section.get("public_paths")
-    if isinstance(public, list):
-        others = [str(path) for path in public if path not in PUBLIC_PATHS]
-        if others:
-            notes.append(
-                SettingNote(
-                    "auth.public_paths",
-                    "not_in_effect",
-                    f"only {', '.join(PUBLIC_PATHS)} is public in this release; "
-                    f"{', '.join(others)} still need a credential",
-                )
+    if isinstance(public, list) and set(PUBLIC_PATHS) - set(public):
+        notes.append(
+            SettingNote(
+                "auth.public_paths",
+                "not_in_effect",
+                f"{', '.join(PUBLIC_PATHS)} stays public: health checks need no credential",
             )
-        elif set(PUBLIC_PATHS) - set(public):
-            notes.append(
-                SettingNote(
-                    "auth.public_paths",
-                    "not_in_effect",
-                    f"{', '.join(PUBLIC_PATHS)} stays public: health checks need no credential",
-                )
-            )
+        )
     return notes
 
 

@@ -7,8 +7,8 @@ the gateway asked of it in ``model.requests`` (``LLMRequest`` objects: the model
 litellm string, e.g. ``openai/gpt-4o-mini``; messages are core ``Message`` objects). gateway.yaml's
 ``api_base`` points at a port nothing listens on, so a model call that slipped past the
 override would fail loudly. Tests that build their own Gateway use ``new_gateway(...)``, which
-overrides it the same way. Two API keys exist: ``alice`` (every scope) and ``bob`` (``read``
-only), so tests can check what one caller sees of another's.
+overrides it the same way. Three API keys exist: ``alice`` and ``bob`` (every scope), so tests
+can check what one caller sees of another's, and ``reader`` (``read``: every ``*:read`` scope).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from agent_gateway_core.testing import ScriptedLLM
 
 ALICE = {"Authorization": "Bearer sk-alice"}
 BOB = {"Authorization": "Bearer sk-bob"}
+READER = {"Authorization": "Bearer sk-reader"}
 
 # The discard port: nothing listens there, so a real HTTP model call is refused at once.
 UNREACHABLE_API_BASE = "http://127.0.0.1:9/v1"
@@ -39,7 +40,8 @@ model:
 auth:
   api_keys:
     - {{name: alice, key: sk-alice, scopes: ["*"]}}
-    - {{name: bob, key: sk-bob, scopes: [read]}}
+    - {{name: bob, key: sk-bob, scopes: ["*"]}}
+    - {{name: reader, key: sk-reader, scopes: [read]}}
 """
 
 AGENTS = {

@@ -111,8 +111,8 @@ def test_a_configuration_error_lists_its_problems_one_per_line() -> None:
 
 
 async def test_reload_needs_the_admin_scope(client: httpx.AsyncClient) -> None:
-    response = await client.post("/v1/reload", headers={"Authorization": "Bearer sk-bob"})
+    response = await client.post("/v1/reload", headers={"Authorization": "Bearer sk-reader"})
 
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "authorization_error"
+    assert response.json()["error"]["code"] == "insufficient_scope"
     assert "'admin'" in response.json()["error"]["message"]

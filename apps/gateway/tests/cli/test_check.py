@@ -209,14 +209,15 @@ def test_the_table_says_which_settings_are_not_in_effect(
     assert "memory" not in result.stdout.split("accepted with a note")[1]  # enabled: false
 
 
-def test_auth_settings_of_the_existing_product_are_noted(
+def test_the_existing_products_auth_settings_are_in_effect(
     run_cli: RunCli, write_workspace: WriteWorkspace
 ) -> None:
     root = write_workspace(
         {
             "gateway.yaml": """
                 auth:
-                  mode: oauth2
+                  mode: composite
+                  api_keys: [{name: ci, key: sk-ci}]
                   oauth2: {issuer: "https://issuer.test", audience: agents}
                   public_paths: [/v1/health, /v1/agents]
                 """
@@ -226,10 +227,36 @@ def test_auth_settings_of_the_existing_product_are_noted(
     result = run_cli("check", "--workspace", root, "--format", "json")
 
     assert result.exit_code == 0, result.output
-    notes = {note["field"]: note for note in json.loads(result.stdout)["notes"]}
-    assert set(notes) == {"auth.mode", "auth.oauth2", "auth.public_paths"}
-    assert all(note["status"] == "not_in_effect" for note in notes.values())
-    assert "/v1/agents still need a credential" in notes["auth.public_paths"]["message"]
+    assert json.loads(result.stdout)["notes"] == []
+
+
+def test_auth_settings_the_mode_leaves_out_are_noted(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    tokens_only = write_workspace(
+        {
+            "gateway.yaml": """
+                auth:
+                  mode: oauth2
+                  api_keys: [{name: ci, key: sk-ci}]
+                  oauth2: {issuer: "https://issuer.test", audience: agents}
+                  public_paths: [/v1/agents]
+                """
+        }
+    )
+    first = run_cli("check", "--workspace", tokens_only, "--format", "json")
+    keys_only = write_workspace(
+        {"gateway.yaml": 'auth:\n  oauth2: {issuer: "https://i.test", audience: a}\n'}
+    )
+    second = run_cli("check", "--workspace", keys_only, "--format", "json")
+
+    notes = {note["field"]: note for note in json.loads(first.stdout)["notes"]}
+    assert set(notes) == {"auth.api_keys", "auth.public_paths"}
+    assert "composite" in notes["auth.api_keys"]["message"]
+    assert "stays public" in notes["auth.public_paths"]["message"]
+    (note,) = json.loads(second.stdout)["notes"]
+    assert note["field"] == "auth.oauth2"
+    assert "mode" in note["message"]
 
 
 def test_agent_keys_not_in_effect_are_noted_per_file(
@@ -240,6 +267,7 @@ def test_agent_keys_not_in_effect_are_noted_per_file(
             "agents/reporter/AGENT.md": """
                 ---
                 description: Sends a daily report.
+                scope: personal
                 schedules:
                   - {name: daily, cron: "0 9 * * *", message: Report}
                 memory: {enabled: true}
@@ -264,4 +292,4 @@ def test_agent_keys_not_in_effect_are_noted_per_file(
         ("agents/reporter/AGENT.md", "schedules", "not_in_effect"),
         ("agents/reporter/AGENT.md", "memory", "not_in_effect"),
         ("agents/reporter/AGENT.md", "delegates_to", "not_in_effect"),
-    ]
+    ]  # a personal scope is in effect: no note

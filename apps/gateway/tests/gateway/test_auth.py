@@ -16,8 +16,9 @@ import httpx
 import pytest
 
 from agent_gateway import Gateway
-from agent_gateway.api.deps import CurrentPrincipal, require_scope
+from agent_gateway.api.deps import CurrentPrincipal, requires
 from agent_gateway_core.domain.auth import Principal
+from agent_gateway_core.errors import ConfigError
 from agent_gateway_core.testing import StaticTokenAuthProvider
 
 pytestmark = pytest.mark.integration
@@ -33,7 +34,7 @@ def with_protected_routes(gw: Gateway) -> Gateway:
     async def whoami(principal: CurrentPrincipal) -> dict[str, Any]:
         return {"subject": principal.subject, "scopes": sorted(principal.scopes)}
 
-    @gw.get("/v1/admin-only", dependencies=[require_scope("admin")])
+    @gw.get("/v1/admin-only", dependencies=[requires("admin")])
     async def admin_only() -> dict[str, bool]:
         return {"ok": True}
 
@@ -54,7 +55,9 @@ async def test_auth_on_without_keys_logs_how_to_fix_it_and_answers_401(
             assert (await client.get("/v1/health")).json()["auth"] == "on"
             response = await client.get("/v1/whoami", headers=bearer("anything"))
             assert response.status_code == 401
-            assert response.headers["www-authenticate"] == "Bearer"
+            assert response.headers["www-authenticate"].startswith(
+                'Bearer realm="agent-gateway", error="invalid_token"'
+            )
             assert (await client.get("/v1/whoami")).status_code == 401
             assert (await client.get("/v1/agents", headers=bearer("anything"))).status_code == 401
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
@@ -96,7 +99,10 @@ async def test_api_keys_accept_bearer_and_x_api_key_and_reject_a_wrong_key(
 
         wrong = await client.get("/v1/whoami", headers=bearer("sk-wrong"))
         assert wrong.status_code == 401
-        assert wrong.headers["www-authenticate"] == "Bearer"
+        assert wrong.headers["www-authenticate"] == (
+            'Bearer realm="agent-gateway", error="invalid_token", '
+            'error_description="invalid API key"'
+        )
         assert wrong.json() == {
             "error": {"code": "authentication_error", "message": "invalid API key"}
         }
@@ -107,11 +113,15 @@ async def test_api_keys_accept_bearer_and_x_api_key_and_reject_a_wrong_key(
 
         missing = await client.get("/v1/whoami")
         assert missing.status_code == 401
+        assert missing.headers["www-authenticate"] == 'Bearer realm="agent-gateway"'
+        assert missing.json()["error"]["code"] == "authentication_required"
         assert "Authorization: Bearer" in missing.json()["error"]["message"]
 
         basic = await client.get("/v1/whoami", headers={"Authorization": "Basic c2stcmlnaHQ="})
         assert basic.status_code == 401
         assert "must be 'Bearer <token>'" in basic.json()["error"]["message"]
+        # Not a bearer credential: RFC 6750 gives no error code for it.
+        assert basic.headers["www-authenticate"] == 'Bearer realm="agent-gateway"'
 
 
 async def test_a_key_without_the_admin_scope_is_forbidden_on_admin_routes(
@@ -128,9 +138,13 @@ async def test_a_key_without_the_admin_scope_is_forbidden_on_admin_routes(
         forbidden = await client.get("/v1/admin-only", headers=bearer("sk-reader"))
         assert forbidden.status_code == 403
         assert forbidden.json()["error"] == {
-            "code": "authorization_error",
-            "message": "this call needs the 'admin' scope",
+            "code": "insufficient_scope",
+            "message": "this call needs the 'admin' scope, which the credential does not grant",
+            "details": [{"missing_scope": "admin"}],
         }
+        assert forbidden.headers["www-authenticate"] == (
+            'Bearer realm="agent-gateway", error="insufficient_scope", scope="admin"'
+        )
         assert (await client.get("/v1/admin-only", headers=bearer("sk-admin"))).status_code == 200
 
 
@@ -148,7 +162,7 @@ async def test_post_reload_needs_the_admin_scope(
         forbidden = await client.post("/v1/reload", headers=bearer("sk-reader"))
         allowed = await client.post("/v1/reload", headers=bearer("sk-admin"))
     assert forbidden.status_code == 403
-    assert forbidden.json()["error"]["code"] == "authorization_error"
+    assert forbidden.json()["error"]["code"] == "insufficient_scope"
     assert "'admin' scope" in forbidden.json()["error"]["message"]
     assert allowed.status_code == 200
 
@@ -192,7 +206,7 @@ async def test_a_callable_as_auth(
         assert ok.json() == {"subject": "user:alice", "scopes": ["*"]}
         rejected = await client.get("/v1/whoami", headers=bearer("mallory-token"))
         assert rejected.status_code == 401
-        assert rejected.headers["www-authenticate"] == "Bearer"
+        assert rejected.headers["www-authenticate"].startswith("Bearer ")
 
 
 async def test_an_auth_provider_as_auth_argument_and_through_use_auth(
@@ -232,7 +246,7 @@ async def test_auth_mode_none_in_gateway_yaml_turns_auth_off(
         assert (await client.get("/v1/health")).json()["auth"] == "off"
 
 
-async def test_an_oauth2_mode_without_its_validator_fails_closed_and_keys_still_work(
+async def test_composite_mode_takes_keys_and_refuses_a_malformed_token(
     write_workspace: WriteWorkspace, client_for: ClientFor
 ) -> None:
     yaml = """
@@ -248,3 +262,67 @@ async def test_an_oauth2_mode_without_its_validator_fails_closed_and_keys_still_
         assert (await client.get("/v1/whoami", headers=bearer("sk-svc"))).status_code == 200
         assert (await client.get("/v1/whoami", headers=bearer("a.jwt.token"))).status_code == 401
         assert (await client.get("/v1/health")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("yaml", "message"),
+    [
+        ("auth:\n  mode: oauth2\n", "no auth.oauth2 section"),
+        ("auth:\n  mode: custom\n", "no provider is given in code"),
+    ],
+    ids=["oauth2 without its section", "custom without a provider"],
+)
+async def test_an_auth_mode_without_what_it_needs_stops_startup(
+    yaml: str, message: str, write_workspace: WriteWorkspace
+) -> None:
+    gw = Gateway(workspace=write_workspace(yaml=yaml))
+    with pytest.raises(ConfigError, match=message):
+        await gw.startup()
+    assert not gw.started
+
+
+async def test_custom_mode_with_a_callable_given_to_use_auth(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = Gateway(workspace=write_workspace(yaml="auth:\n  mode: custom\n"))
+    with_protected_routes(gw.use_auth(lambda token: "user:carol" if token == "c" else None))
+    async with gw, client_for(gw) as client:
+        assert (await client.get("/v1/whoami", headers=bearer("c"))).json()["subject"] == (
+            "user:carol"
+        )
+        assert (await client.get("/v1/whoami", headers=bearer("x"))).status_code == 401
+
+
+async def test_the_last_auth_choice_in_code_wins(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = with_protected_routes(Gateway(workspace=write_workspace(), auth=lambda t: "custom"))
+    gw.use_api_keys([{"name": "svc", "key": "sk-svc"}])  # replaces the callable
+    async with gw, client_for(gw) as client:
+        assert (await client.get("/v1/whoami", headers=bearer("sk-svc"))).status_code == 200
+        assert (await client.get("/v1/whoami", headers=bearer("anything"))).status_code == 401
+
+
+async def test_public_paths_let_callers_in_without_a_credential_but_not_into_anyones_data(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    yaml = """
+        auth:
+          api_keys: [{name: svc, key: sk-svc}]
+          public_paths: [/v1/health, /v1/agents, /v1/executions*]
+        """
+    gw = Gateway(workspace=write_workspace(yaml=yaml))
+    async with gw, client_for(gw) as client:
+        # The model is unreachable here: the execution fails, and is recorded as the key's.
+        await client.post(
+            "/v1/agents/assistant/invoke", json={"message": "mine"}, headers=bearer("sk-svc")
+        )
+        assert (await client.get("/v1/agents")).status_code == 200
+        assert (await client.get("/v1/agents/assistant")).status_code == 401  # exact path only
+        anonymous = await client.get("/v1/executions")
+        assert anonymous.status_code == 200
+        assert anonymous.json()["total"] == 0  # the key's execution is not the public's
+        keyed = await client.get("/v1/executions", headers=bearer("sk-svc"))
+        assert keyed.json()["total"] == 1
+        wrong = await client.get("/v1/agents", headers=bearer("sk-wrong"))
+        assert wrong.status_code == 401  # a credential that is sent is checked

@@ -39,8 +39,8 @@ PORT_OVERRIDES: dict[str, str] = {
     "use_redis_queue": "queue_settings",
     "use_rabbitmq_queue": "queue_settings",
     "use_queue": "queue",
-    "use_api_keys": "auth",
-    "use_oauth2": "auth",
+    "use_api_keys": "api_key_auth",
+    "use_oauth2": "oauth2_auth",
     "use_auth": "auth",
     "use_memory": "memory",
 }

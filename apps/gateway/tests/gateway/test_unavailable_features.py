@@ -40,8 +40,9 @@ NEEDS_AN_EXTRA: dict[str, tuple[Callable[[Gateway], Any], str]] = {
 
 @pytest.mark.parametrize("feature", sorted(NEEDS_AN_EXTRA))
 async def test_a_feature_without_its_adapter_stops_startup_with_the_install_line(
-    feature: str, write_workspace: WriteWorkspace
+    feature: str, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(sys.modules, "agent_gateway_oauth2", None)  # as if it were not installed
     configure, extra = NEEDS_AN_EXTRA[feature]
     gw = Gateway(workspace=write_workspace())
     configure(gw)
@@ -52,7 +53,10 @@ async def test_a_feature_without_its_adapter_stops_startup_with_the_install_line
     assert not gw.started
 
 
-async def test_oauth2_is_checked_even_when_auth_is_off(write_workspace: WriteWorkspace) -> None:
+async def test_use_oauth2_after_auth_false_turns_auth_on_and_needs_its_adapter(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "agent_gateway_oauth2", None)
     gw = Gateway(workspace=write_workspace(), auth=False).use_oauth2("https://i.test", "a")
     with pytest.raises(MissingExtraError, match=r"agents-gateway\[oauth2\]"):
         await gw.startup()

@@ -3,7 +3,9 @@ options, from gateway.yaml, environment variables or the fluent methods; bad set
 
 from __future__ import annotations
 
+import logging
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -11,13 +13,16 @@ import pytest
 
 from agent_gateway import Gateway
 from agent_gateway.settings import PersistenceSettings
-from agent_gateway_core.errors import ConfigError, WorkspaceError
+from agent_gateway_core.domain.user_config import UserAgentConfig
+from agent_gateway_core.errors import ConfigError, SecretKeyMissingError, WorkspaceError
 from agent_gateway_core.testing import InMemoryPersistence
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
 
 from .conftest import POSTGRES_URL, WriteWorkspace, plain_postgres_url, postgres_yaml
 
 pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -142,15 +147,28 @@ async def test_use_postgres_checks_the_schema_and_keeps_pool_schema_and_prefix(
     assert {"gw_executions", "gw_conversations", "gw_alembic_version"} <= tables
 
 
-async def test_postgres_without_the_secret_key_refuses_to_start_saying_how_to_make_one(
-    write_workspace: WriteWorkspace, pg_schema: str, monkeypatch: pytest.MonkeyPatch
+async def test_postgres_without_the_secret_key_starts_and_refuses_only_to_store_a_secret(
+    write_workspace: WriteWorkspace,
+    pg_schema: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.delenv("AGENT_GATEWAY_SECRET_KEY")
     gw = Gateway(workspace=write_workspace(postgres_yaml(pg_schema)))
-    with pytest.raises(ConfigError, match="AGENT_GATEWAY_SECRET_KEY") as caught:
-        await gw.startup()
-    assert "Fernet.generate_key()" in str(caught.value)
-    assert not gw.started
+    with caplog.at_level(logging.WARNING, logger="agent_gateway"):
+        async with gw:
+            assert gw.started
+            assert (await gw.invoke("assistant", "hi")).execution_id
+            config = UserAgentConfig(
+                user_id="u1", agent_id="assistant", secrets={"token": "t0p"}, updated_at=NOW
+            )
+            with pytest.raises(SecretKeyMissingError, match="AGENT_GATEWAY_SECRET_KEY") as caught:
+                await gw.services.persistence.user_configs.save(config)
+            assert "Fernet.generate_key()" in str(caught.value)
+            await gw.services.persistence.user_configs.save(
+                config.model_copy(update={"secrets": {}})
+            )
+    assert any("AGENT_GATEWAY_SECRET_KEY is not set" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize(

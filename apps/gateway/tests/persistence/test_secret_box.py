@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import stat
 from pathlib import Path
@@ -16,7 +18,7 @@ from agent_gateway.security.secret_key import (
     secret_box_for,
 )
 from agent_gateway.settings import PersistenceSettings
-from agent_gateway_core.errors import ConfigError, SecretDecryptionError
+from agent_gateway_core.errors import ConfigError, SecretDecryptionError, SecretKeyMissingError
 from agent_gateway_testing.contracts import SecretBoxContract
 
 pytestmark = pytest.mark.unit
@@ -76,11 +78,46 @@ def test_the_environment_key_wins_for_every_backend(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists()  # no key file when the environment has the key
 
 
-def test_postgres_without_the_environment_key_is_refused_with_how_to_make_one() -> None:
-    with pytest.raises(ConfigError) as caught:
-        secret_box_for(POSTGRES, {})
+def test_postgres_without_the_environment_key_refuses_to_store_a_secret_saying_how_to_make_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="agent_gateway"):
+        box = secret_box_for(POSTGRES, {})
+    assert any(SECRET_KEY_ENV in r.getMessage() for r in caplog.records)
+    with pytest.raises(SecretKeyMissingError) as caught:
+        box.encrypt("api-key")
     assert SECRET_KEY_ENV in str(caught.value)
     assert GENERATE_KEY_COMMAND in str(caught.value)
+    with pytest.raises(SecretDecryptionError, match=SECRET_KEY_ENV):
+        box.decrypt("gAAAAA-a-token")
+
+
+def test_several_keys_rotate_the_first_encrypts_and_every_one_decrypts() -> None:
+    old_key = Fernet.generate_key().decode()
+    old_token = FernetSecretBox.from_key_material(old_key).encrypt("made with the old key")
+    passphrase_token = FernetSecretBox.from_key_material("old phrase").encrypt("by phrase")
+
+    rotated = FernetSecretBox.from_key_material(f"new phrase, {old_key}, old phrase")
+
+    assert rotated.decrypt(old_token) == "made with the old key"
+    assert rotated.decrypt(passphrase_token) == "by phrase"
+    new_token = rotated.encrypt("fresh")
+    assert FernetSecretBox.from_key_material("new phrase").decrypt(new_token) == "fresh"
+    with pytest.raises(SecretDecryptionError):
+        FernetSecretBox.from_key_material(old_key).decrypt(new_token)
+
+
+def test_a_passphrase_reads_what_the_existing_product_encrypted_with_it() -> None:
+    # The existing product's key for a passphrase was its SHA-256, in urlsafe base64.
+    legacy = base64.urlsafe_b64encode(hashlib.sha256(b"shared phrase").digest())
+    token = Fernet(legacy).encrypt(b"legacy secret").decode()
+
+    assert FernetSecretBox.from_key_material("shared phrase").decrypt(token) == "legacy secret"
+
+
+def test_an_empty_entry_in_the_key_list_is_refused() -> None:
+    with pytest.raises(ConfigError, match="empty"):
+        FernetSecretBox.from_key_material("a-key,,another")
 
 
 def test_sqlite_without_the_environment_key_keeps_a_private_key_file_beside_the_database(

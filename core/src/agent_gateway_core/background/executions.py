@@ -24,6 +24,7 @@ from agent_gateway_core.errors import (
     ExecutionCancelledError,
     InputValidationError,
     NotFoundError,
+    SetupRequiredError,
 )
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
@@ -32,7 +33,14 @@ from agent_gateway_core.ports.persistence.executions import ExecutionStore
 logger = logging.getLogger(__name__)
 
 # Raised before the engine stores anything: the job can never run, so retrying is pointless.
-_CANNOT_RUN = (NotFoundError, AgentDisabledError, InputValidationError, ConfigError)
+# (A personal agent's configuration deleted while its job waited is one such case.)
+_CANNOT_RUN = (
+    NotFoundError,
+    AgentDisabledError,
+    InputValidationError,
+    ConfigError,
+    SetupRequiredError,
+)
 
 
 class BackgroundExecutions:

@@ -30,13 +30,20 @@ class ToolSpec(BaseModel):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ToolContext:
-    """What a running tool may know about the execution that called it."""
+    """What a running tool may know about the execution that called it.
+
+    For a personal agent, ``user_config`` holds the caller's setup values and
+    ``user_secrets`` its ``sensitive`` ones, decrypted (a secret that is not a string, as its
+    JSON text); both are empty for other agents. Neither is ever shown to the model.
+    """
 
     execution_id: str
     agent_id: str
     user_id: str | None = None
     session_id: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    user_config: Mapping[str, Any] = field(default_factory=dict)
+    user_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def caller_identity(self) -> str | None:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from agent_gateway_core.domain.agent import Guardrails
+from agent_gateway_core.domain.agent import AgentScope, Guardrails
 from agent_gateway_core.domain.events import EventType
 from agent_gateway_core.domain.execution import (
     ExecutionKind,
@@ -31,6 +31,11 @@ from agent_gateway_core.engine.hooks import (
 )
 from agent_gateway_core.engine.model_caller import Emit, ModelCall, ModelCaller
 from agent_gateway_core.engine.model_settings import ModelSettings, choose_guardrails
+from agent_gateway_core.engine.personal import (
+    NO_PERSONAL_SETTINGS,
+    PersonalSettings,
+    personal_settings,
+)
 from agent_gateway_core.engine.prompt import PromptAssembler
 from agent_gateway_core.engine.request import ExecutionRequest, StreamItem, StreamStarted
 from agent_gateway_core.engine.schemas import CompiledSchema, SchemaSource
@@ -62,16 +67,18 @@ class _Prepared:
     settings: ModelSettings
     guardrails: Guardrails
     output_schema: CompiledSchema | None
+    personal: PersonalSettings = NO_PERSONAL_SETTINGS
 
 
 class ExecutionEngine:
     """Runs executions against one workspace snapshot.
 
-    Unknown or disabled agents, invalid input and missing model configuration raise before
-    anything is stored. After that every outcome — success, guardrail, model failure, timeout,
-    cancellation — is persisted and *returned* as an :class:`ExecutionResult`. Work that does
-    not depend on the request (tools, static prompt, model defaults, schema validators) is
-    done once per agent and cached for the life of the engine, i.e. of the snapshot.
+    Unknown or disabled agents, invalid input, missing model configuration and a personal
+    agent its caller has not set up (SetupRequiredError) raise before anything is stored.
+    After that every outcome — success, guardrail, model failure, timeout, cancellation — is
+    persisted and *returned* as an :class:`ExecutionResult`. Work that does not depend on the
+    request (tools, static prompt, model defaults, schema validators) is done once per agent
+    and cached for the life of the engine, i.e. of the snapshot.
     """
 
     def __init__(
@@ -102,6 +109,7 @@ class ExecutionEngine:
         self._schema_cache = SchemaCache()
         self._plans: dict[str, tuple[int, AgentPlan]] = {}
         self._recorder = ExecutionRecorder(persistence.executions, clock)
+        self._persistence = persistence
 
     @property
     def workspace(self) -> WorkspaceState:
@@ -130,6 +138,8 @@ class ExecutionEngine:
     def check(self, request: ExecutionRequest) -> None:
         """Raise what :meth:`run` would raise before storing anything (unknown or disabled
         agent, invalid input, no model, a bad per-call output schema), and nothing else.
+        Whether the caller has set up a personal agent takes the store: :meth:`accept` and
+        :meth:`run` check that too.
 
         A host that accepts a request now and runs it later (a queue) checks it first, so
         it never accepts what could not run."""
@@ -140,19 +150,19 @@ class ExecutionEngine:
 
         Returns the request marked as stored, ready to hand to :meth:`run` in any process.
         """
-        self._prepare(request)
+        await self._ready(request)
         await self._recorder.accept(request)
         return dataclasses.replace(request, record_created=True)
 
     async def run(self, request: ExecutionRequest) -> ExecutionResult:
         """Run ``request`` to completion and return its result."""
-        prepared = self._prepare(request)
+        prepared = await self._ready(request)
         return await self._execute(prepared, CancellationToken(request.execution_id), None)
 
     async def stream(self, request: ExecutionRequest) -> AsyncIterator[StreamItem]:
         """Run ``request``, yielding StreamStarted, text deltas and tool events as they happen,
         then the ExecutionResult. Abandoning the stream cancels the execution."""
-        prepared = self._prepare(request)
+        prepared = await self._ready(request)
         token = CancellationToken(request.execution_id)
         queue: asyncio.Queue[StreamItem | None] = asyncio.Queue()
         task = asyncio.create_task(self._execute(prepared, token, queue.put_nowait))
@@ -169,6 +179,16 @@ class ExecutionEngine:
                 task.exception()  # retrieved, so an abandoned stream's failure is not logged
 
     # ---------------------------------------------------------------- before persisting
+
+    async def _ready(self, request: ExecutionRequest) -> _Prepared:
+        """:meth:`_prepare`, then the caller's settings of a personal agent (from the store,
+        in this process: they never travel with a queued job)."""
+        prepared = self._prepare(request)
+        agent = prepared.plan.agent
+        if agent.scope is not AgentScope.PERSONAL:
+            return prepared
+        personal = await personal_settings(self._persistence.user_configs, agent, request.user_id)
+        return dataclasses.replace(prepared, personal=personal)
 
     def _prepare(self, request: ExecutionRequest) -> _Prepared:
         plan = self.plan_for(request.agent_id)
@@ -276,6 +296,8 @@ class ExecutionEngine:
                 user_id=request.user_id,
                 session_id=request.session_id,
                 metadata=request.input,
+                user_config=prepared.personal.values,
+                user_secrets=prepared.personal.secrets,
             ),
             guardrails=prepared.guardrails,
             output_schema=schema,
@@ -297,6 +319,7 @@ class ExecutionEngine:
                     input=request.input,
                     instructions=instructions,
                     output_schema=prepared.output_schema,
+                    user_instructions=prepared.personal.instructions,
                 )
                 messages = [Message.system(system), *request.history, Message.user(request.message)]
                 return await loop.run(messages)

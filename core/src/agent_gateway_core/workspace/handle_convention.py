@@ -21,11 +21,12 @@ from agent_gateway_core.domain.tool import ToolContext, ToolHandler
 class HandleContext:
     """What ``handle(arguments, context)`` receives: the existing product's names, and ours.
 
-    This engine runs no delegation between agents yet, so every execution is its own root
-    (``root_execution_id`` is the execution id, no parent, depth 0). Per-user secrets and
-    setup values are not passed to tools, and MCP servers are reached as tools, not through a
-    connection manager: those attributes hold the values the existing product gives when it
-    has none.
+    ``user_config`` and ``user_secrets`` are a personal agent's setup values and decrypted
+    secrets for the caller (empty for other agents), as in the existing product. This engine
+    runs no delegation between agents yet, so every execution is its own root
+    (``root_execution_id`` is the execution id, no parent, depth 0), and MCP servers are
+    reached as tools, not through a connection manager: those attributes hold the values the
+    existing product gives when it has none.
     """
 
     execution_id: str
@@ -33,7 +34,7 @@ class HandleContext:
     user_id: str | None = None
     session_id: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
-    user_secrets: dict[str, str] = field(default_factory=dict)
+    user_secrets: dict[str, str] = field(default_factory=dict, repr=False)
     user_config: dict[str, Any] = field(default_factory=dict)
     parent_execution_id: str | None = None
     root_execution_id: str | None = None
@@ -55,6 +56,8 @@ class HandleContext:
             user_id=context.user_id,
             session_id=context.session_id,
             metadata=dict(context.metadata),
+            user_secrets=dict(context.user_secrets),
+            user_config=dict(context.user_config),
             root_execution_id=context.execution_id,
         )
 

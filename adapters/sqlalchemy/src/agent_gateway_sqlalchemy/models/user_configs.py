@@ -23,6 +23,10 @@ class UserAgentConfigRow(Row):
     values = column(JsonDocument())
     secrets = column(JsonDocument())  # name -> SecretBox token
     updated_at = column(UtcDateTime())
+    # Revision 0002: after the first columns, as adding them to an existing table leaves them.
+    instructions = column(Text(), nullable=True)
+    setup_completed = column(Boolean())
+    created_at = column(UtcDateTime(), nullable=True)
 
 
 class McpServerRow(Row):

@@ -25,9 +25,9 @@ from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 from starlette.routing import request_response
 
-from agent_gateway.api.deps import IDEMPOTENCY_KEY_MAX_LENGTH, get_principal, get_services
+from agent_gateway.api.deps import IDEMPOTENCY_KEY_MAX_LENGTH, authorize, get_services
 from agent_gateway.services import GatewayServices
-from agent_gateway_core.domain.auth import Principal
+from agent_gateway_core.domain.auth import Principal, Scope
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -40,7 +40,7 @@ class DirectRoute(APIRoute):
 
     ``endpoint`` and the other arguments are APIRoute's and only document the route.
     ``dependencies`` are documented but not run, so ``serve`` must authenticate itself, with
-    :func:`authenticate`.
+    :func:`authorized`.
     """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], *, serve: Serve, **kwargs: Any):
@@ -55,11 +55,14 @@ class DirectRoute(APIRoute):
         return self._serve
 
 
-async def authenticate(request: Request) -> tuple[GatewayServices, Principal]:
-    """The running services and the caller, as the ``Services`` and ``CurrentPrincipal``
-    dependencies give them (the same functions, so the same errors)."""
+async def authorized(
+    request: Request, scope: Scope, *, agent_id: str | None = None
+) -> tuple[GatewayServices, Principal]:
+    """The running services and the caller holding ``scope`` (on ``agent_id``), as the
+    ``Services`` and ``requires(scope)`` dependencies give them (the same functions, so the
+    same errors)."""
     services = await get_services(request)
-    return services, await get_principal(request, services)
+    return services, await authorize(request, services, scope, agent_id=agent_id)
 
 
 async def json_body(

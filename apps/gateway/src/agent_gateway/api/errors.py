@@ -9,6 +9,8 @@ Every error response has the shape::
 from __future__ import annotations
 
 import logging
+import math
+import time
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -37,12 +39,16 @@ class ErrorBody(BaseModel):
 _STATUS_BY_ERROR: tuple[tuple[type[core.AgentGatewayError], int], ...] = (
     (core.AgentDisabledError, 403),
     (core.NotFoundError, 404),
+    (core.NotPersonalAgentError, 400),
     (core.InputValidationError, 422),
     (core.ScheduleValidationError, 422),
     (core.ConflictError, 409),
     (core.AuthenticationError, 401),
     (core.AuthorizationError, 403),
+    (core.RateLimitExceededError, 429),
     (core.BackendUnavailableError, 503),
+    (core.SecretKeyMissingError, 503),
+    (core.SecretDecryptionError, 503),
     (core.LLMTimeoutError, 504),
     (core.ExecutionTimeoutError, 504),
     (core.LLMError, 502),
@@ -103,12 +109,54 @@ def domain_error_response(
         details = list(exc.errors)
     elif isinstance(exc, core.WorkspaceError):
         details = [str(p) for p in exc.problems]
-    all_headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if isinstance(exc, core.MissingScopeError):
+        details = [{"missing_scope": exc.scope}]
+    all_headers = _challenge(exc)
     all_headers.update(headers or {})
     execution_id = getattr(exc, "execution_id", None)
     return error_response(
         status, exc.code, str(exc), details=details, execution_id=execution_id, headers=all_headers
     )
+
+
+REALM = "agent-gateway"
+
+
+def _challenge(exc: core.AgentGatewayError) -> dict[str, str]:
+    """The ``WWW-Authenticate`` header of an authentication or scope error (RFC 6750 §3)."""
+    if isinstance(exc, core.MissingCredentialsError):
+        return {"WWW-Authenticate": f'Bearer realm="{REALM}"'}
+    if isinstance(exc, core.AuthenticationError):
+        description = _quotable(str(exc))
+        return {
+            "WWW-Authenticate": f'Bearer realm="{REALM}", error="invalid_token", '
+            f'error_description="{description}"'
+        }
+    if isinstance(exc, core.RateLimitExceededError):
+        return rate_limit_headers(exc)
+    if isinstance(exc, core.MissingScopeError):
+        return {
+            "WWW-Authenticate": f'Bearer realm="{REALM}", error="insufficient_scope", '
+            f'scope="{_quotable(exc.scope)}"'
+        }
+    return {}
+
+
+def rate_limit_headers(exc: core.RateLimitExceededError) -> dict[str, str]:
+    """``Retry-After`` and the ``X-RateLimit-*`` headers of a refused request."""
+    wait = max(1, math.ceil(exc.reset_at - time.time()))
+    return {
+        "Retry-After": str(wait),
+        "X-RateLimit-Limit": str(exc.allowed),
+        "X-RateLimit-Remaining": str(max(0, exc.remaining)),
+        "X-RateLimit-Reset": str(math.ceil(exc.reset_at)),
+    }
+
+
+def _quotable(text: str) -> str:
+    """``text`` as RFC 6750 allows inside a quoted header value: printable ASCII without
+    ``"`` or ``\\``."""
+    return "".join(c for c in text if " " <= c <= "~" and c not in '"\\')[:200]
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:

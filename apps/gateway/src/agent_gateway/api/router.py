@@ -16,6 +16,7 @@ from agent_gateway.api.routes import (
     sessions,
     skills,
     tools,
+    user_config,
 )
 
 
@@ -33,4 +34,4 @@ def install_api_routes(app: FastAPI) -> None:
 
 
 def _protected_route_modules() -> list[ModuleType]:
-    return [agents, chat, sessions, conversations, executions, skills, tools, admin]
+    return [agents, chat, sessions, conversations, executions, skills, tools, admin, user_config]

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.routing import iter_route_contexts
 from pydantic import Field, create_model
 from starlette.routing import BaseRoute
@@ -24,7 +24,7 @@ from agent_gateway.api.deps import (
     CurrentPrincipal,
     IdempotencyKey,
     Services,
-    get_principal,
+    requires,
     user_id_of,
 )
 from agent_gateway.api.direct import DirectRoute
@@ -39,6 +39,7 @@ from agent_gateway.api.routes.agents import (
     serve_invoke_as,
 )
 from agent_gateway.api.schemas import AgentDetail, InvokeRequest, InvokeResponse
+from agent_gateway_core.domain.auth import Scope
 from agent_gateway_core.runtime import Runtime
 
 logger = logging.getLogger("agent_gateway.api")
@@ -114,7 +115,7 @@ def _route(agent: AgentDetail, builder: SchemaModelBuilder) -> TypedInvokeRoute:
         response_model=response_model,
         responses=INVOKE_RESPONSES,
         tags=["Agents"],
-        dependencies=[Depends(get_principal)],
+        dependencies=[requires(Scope.AGENTS_INVOKE)],
         name=f"invoke_{agent.id}",
     )
 

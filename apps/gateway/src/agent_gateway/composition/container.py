@@ -20,8 +20,9 @@ provider                  chosen from                                  overridde
                                                                        ``use_redis_queue``,
                                                                        ``use_rabbitmq_queue``
 ``queue``                 Selector on ``queue_settings.backend``       ``use_queue``
-``auth``                  ``auth:`` (API keys; ``None`` = off)          ``Gateway(auth=...)``,
-                                                                       ``use_api_keys``,
+``api_key_auth``          ``auth.api_keys``                            ``use_api_keys``
+``oauth2_auth``           ``auth.oauth2``                              ``use_oauth2``
+``auth``                  both of the above (``None`` = off)           ``Gateway(auth=...)``,
                                                                        ``use_auth``
 ``llm``                   litellm + local and openai_compat routes     tests (``ScriptedLLM``)
 ``memory``                none                                         ``use_memory``
@@ -29,7 +30,7 @@ provider                  chosen from                                  overridde
 ========================  ===========================================  =======================
 
 Resources open and close what has a lifecycle: ``opened_persistence`` (initialized at start),
-``opened_queue`` and ``local_model``. ``shutdown_resources()`` closes them in reverse
+``opened_queue``, ``oauth2_auth`` and ``local_model``. ``shutdown_resources()`` closes them in reverse
 dependency order; ``reset_singletons()`` lets a restarted gateway build them anew.
 """
 
@@ -40,7 +41,11 @@ from typing import TypeVar, cast
 
 from dependency_injector import containers, providers
 
-from agent_gateway.composition.auth import auth_from_settings
+from agent_gateway.composition.auth import (
+    api_keys_from_settings,
+    combined_auth,
+    open_oauth2_from_settings,
+)
 from agent_gateway.composition.model_clients import open_local_model, routing_llm
 from agent_gateway.composition.persistence import (
     import_sql_adapter,
@@ -100,8 +105,13 @@ class GatewayContainer(containers.DeclarativeContainer):
     )
     opened_queue = providers.Resource(open_queue, queue)
 
+    # The API keys and the OAuth2 token validator, combined (see composition/auth.py).
+    api_key_auth: providers.Provider[AuthProvider | None] = providers.Singleton(
+        api_keys_from_settings, config.auth
+    )
+    oauth2_auth = providers.Resource(open_oauth2_from_settings, config.auth)
     auth: providers.Provider[AuthProvider | None] = providers.Singleton(
-        auth_from_settings, config.auth
+        combined_auth, config.auth, api_key_auth, oauth2_auth
     )
 
     local_model = providers.Resource(open_local_model, config.workspace.models)

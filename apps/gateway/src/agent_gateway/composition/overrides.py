@@ -21,6 +21,19 @@ def choose_built(
     _override(port, providers.Singleton(build, dict(options)))
 
 
+def choose_resource(
+    port: providers.Provider[Any], open_: Callable[..., Any], options: Mapping[str, Any]
+) -> None:
+    """Serve the port with what the Resource ``open_(options)`` yields: opened when the gateway
+    starts, closed when it stops."""
+    _override(port, providers.Resource(open_, dict(options)))
+
+
+def release(port: providers.Provider[Any]) -> None:
+    """Undo a choice made in code: the port is chosen from settings again."""
+    port.reset_override()
+
+
 def _override(port: providers.Provider[Any], choice: providers.Provider[Any]) -> None:
     port.reset_override()
     port.override(choice)

@@ -1,10 +1,13 @@
 """Where the key that encrypts secrets at rest comes from.
 
-- ``AGENT_GATEWAY_SECRET_KEY`` set: a Fernet key, or any passphrase (derived with HKDF-SHA256).
+- ``AGENT_GATEWAY_SECRET_KEY`` set: a Fernet key, or any passphrase (derived with HKDF-SHA256);
+  or several, separated by commas, to rotate keys: the first encrypts, all decrypt.
 - Not set, SQLite file: a random key kept in ``secret.key`` beside the database file (mode
   0600), created on first start, with a warning that production should set the variable.
-- Not set, PostgreSQL: refused. Several replicas share one database, and a key on one
-  machine's disk would make every secret unreadable on the others.
+- Not set, PostgreSQL: the gateway starts, with a warning, and refuses only to store a secret
+  (a sensitive field of a personal agent's config, MCP credentials), saying how to set the
+  key. Several replicas share one database, so a key on one machine's disk would make every
+  secret unreadable on the others: the key must come from the environment.
 - Not set, memory (or SQLite ``:memory:``): a random key for the life of the process, since
   the data does not outlive it either.
 """
@@ -17,9 +20,10 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from agent_gateway.security.secret_box import FernetSecretBox, is_fernet_key
+from agent_gateway.security.secret_box import FernetSecretBox, KeylessSecretBox, is_fernet_key
 from agent_gateway.settings import PersistenceSettings
 from agent_gateway_core.errors import ConfigError
+from agent_gateway_core.ports.secret_box import SecretBox
 
 logger = logging.getLogger("agent_gateway")
 
@@ -32,17 +36,24 @@ GENERATE_KEY_COMMAND = (
 
 def secret_box_for(
     persistence: PersistenceSettings, environ: Mapping[str, str] | None = None
-) -> FernetSecretBox:
+) -> SecretBox:
     """The SecretBox the persistence backend seals secrets with (see the module docstring)."""
     env = os.environ if environ is None else environ
     material = env.get(SECRET_KEY_ENV, "")
     if material.strip():
         return FernetSecretBox.from_key_material(material)
     if persistence.backend == "postgres":
-        raise ConfigError(
-            f"PostgreSQL persistence needs {SECRET_KEY_ENV}, the key that encrypts secrets at "
-            f"rest (the same on every replica). Generate one with: {GENERATE_KEY_COMMAND}"
+        how_to_fix = (
+            f"set {SECRET_KEY_ENV}, the key that encrypts secrets at rest, to the same value "
+            f"on every replica. Generate one with: {GENERATE_KEY_COMMAND}"
         )
+        logger.warning(
+            "%s is not set: this gateway runs, but refuses to store secrets (sensitive "
+            "fields of personal agents, MCP credentials) until you %s",
+            SECRET_KEY_ENV,
+            how_to_fix,
+        )
+        return KeylessSecretBox(how_to_fix)
     database = persistence.sqlite_file
     if database is None:
         return FernetSecretBox.generate()

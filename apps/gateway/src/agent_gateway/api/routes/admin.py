@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import Response
 
-from agent_gateway.api.deps import Services, protected_router, require_scope
+from agent_gateway.api.deps import Services, protected_router, requires
 from agent_gateway.api.errors import ErrorBody, error_response
 from agent_gateway.api.schemas import ReloadResponse
+from agent_gateway_core.domain.auth import Scope
 from agent_gateway_core.errors import ConfigError, WorkspaceError
 
 router = protected_router(tags=["Admin"])
@@ -21,9 +22,8 @@ router = protected_router(tags=["Admin"])
         "every problem in `details`."
     ),
     response_model=ReloadResponse,
-    dependencies=[require_scope("admin")],
+    dependencies=[requires(Scope.ADMIN)],
     responses={
-        403: {"model": ErrorBody, "description": "The caller lacks the admin scope."},
         422: {"model": ErrorBody, "description": "The workspace on disk has problems."},
     },
 )

@@ -9,15 +9,17 @@ from pydantic import BaseModel
 
 from agent_gateway.api.catalog import catalog_of
 from agent_gateway.api.deps import (
+    AUTH_RESPONSES,
     CurrentPrincipal,
     IdempotencyKey,
     Services,
     protected_router,
+    requires,
     user_id_of,
 )
 from agent_gateway.api.direct import (
     DirectRoute,
-    authenticate,
+    authorized,
     json_body,
     raise_if_invalid,
 )
@@ -31,6 +33,7 @@ from agent_gateway.api.schemas import (
     InvokeRequest,
     InvokeResponse,
 )
+from agent_gateway_core.domain.auth import Scope
 from agent_gateway_core.errors import AgentNotFoundError
 
 router = protected_router(tags=["Agents"])
@@ -44,8 +47,9 @@ INVOKE_DESCRIPTION = (
     "502 model failure or invalid output, 504 timeout, 409 cancelled, 422 guardrail."
 )
 INVOKE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **AUTH_RESPONSES,
     202: {"model": AcceptedResponse, "description": "Accepted to run in the background."},
-    403: {"model": ErrorBody, "description": "The agent is disabled."},
+    403: {"model": ErrorBody, "description": "The agent is disabled, or the scope is missing."},
     404: {"model": ErrorBody, "description": "Unknown agent."},
     409: {"model": ErrorBody, "description": "Cancelled, or Idempotency-Key reused."},
     422: {"model": ErrorBody, "description": "Invalid body or input, or a guardrail stopped it."},
@@ -54,13 +58,19 @@ INVOKE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/v1/agents", summary="List agents", response_model=list[AgentOut])
+@router.get(
+    "/v1/agents",
+    dependencies=[requires(Scope.AGENTS_READ)],
+    summary="List agents",
+    response_model=list[AgentOut],
+)
 async def list_agents(request: Request, services: Services) -> list[AgentDetail]:
     return list(catalog_of(services.runtime, request.app.state).agents.values())
 
 
 @router.get(
     "/v1/agents/{agent_id}",
+    dependencies=[requires(Scope.AGENTS_READ)],
     summary="Describe an agent",
     response_model=AgentDetail,
     responses={404: {"model": ErrorBody}},
@@ -94,7 +104,7 @@ async def serve_invoke_as(
     request: Request, agent_id: str, body_model: type[InvokeRequest]
 ) -> Response:
     """Authenticate, read the body as ``body_model`` and invoke ``agent_id``."""
-    services, principal = await authenticate(request)
+    services, principal = await authorized(request, Scope.AGENTS_INVOKE, agent_id=agent_id)
     errors: list[dict[str, Any]] = []
     key = direct_idempotency_key(request, errors)
     body = await json_body(request, body_model, errors)
@@ -132,6 +142,6 @@ router.routes.append(
         response_model=InvokeResponse,
         responses=INVOKE_RESPONSES,
         tags=["Agents"],
-        dependencies=router.dependencies,
+        dependencies=[requires(Scope.AGENTS_INVOKE)],
     )
 )

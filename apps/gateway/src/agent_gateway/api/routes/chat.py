@@ -6,14 +6,21 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
-from agent_gateway.api.direct import DirectRoute, authenticate, json_body, raise_if_invalid
+from agent_gateway.api.deps import (
+    AUTH_RESPONSES,
+    CurrentPrincipal,
+    Services,
+    protected_router,
+    requires,
+    user_id_of,
+)
+from agent_gateway.api.direct import DirectRoute, authorized, json_body, raise_if_invalid
 from agent_gateway.api.errors import ErrorBody, domain_error_response
 from agent_gateway.api.invocation import failure_response, id_header, json_model_response
 from agent_gateway.api.schemas import ChatRequest, ChatResponse
 from agent_gateway.api.sse import EVENT_STREAM, chat_stream_response, wants_event_stream
 from agent_gateway.services import GatewayServices
-from agent_gateway_core.domain.auth import Principal
+from agent_gateway_core.domain.auth import Principal, Scope
 from agent_gateway_core.domain.ids import new_execution_id
 from agent_gateway_core.engine.request import StreamStarted
 from agent_gateway_core.errors import AgentGatewayError
@@ -39,7 +46,7 @@ async def chat(
 
 async def serve_chat(request: Request) -> Response:
     """``chat`` without FastAPI's per-request machinery (see :mod:`agent_gateway.api.direct`)."""
-    services, principal = await authenticate(request)
+    services, principal = await authorized(request, Scope.AGENTS_INVOKE)
     errors: list[dict[str, Any]] = []
     body = await json_body(request, ChatRequest, errors)
     raise_if_invalid(errors)
@@ -96,13 +103,17 @@ router.routes.append(
         ),
         response_model=ChatResponse,
         responses={
+            **AUTH_RESPONSES,
             200: {"content": {EVENT_STREAM: {"schema": {"type": "string"}}}},
-            403: {"model": ErrorBody, "description": "The agent is disabled."},
+            403: {
+                "model": ErrorBody,
+                "description": "The agent is disabled, or the scope is missing.",
+            },
             404: {"model": ErrorBody, "description": "Unknown agent, or not the caller's session."},
             502: {"model": ErrorBody, "description": "The model failed."},
             504: {"model": ErrorBody, "description": "The turn timed out."},
         },
         tags=["Chat"],
-        dependencies=router.dependencies,
+        dependencies=[requires(Scope.AGENTS_INVOKE)],
     )
 )

@@ -6,7 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
+from agent_gateway.api.deps import (
+    CurrentPrincipal,
+    Services,
+    protected_router,
+    requires,
+    user_id_of,
+)
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.schemas import (
     ConversationOut,
@@ -14,6 +20,7 @@ from agent_gateway.api.schemas import (
     MessagePage,
     StoredMessageOut,
 )
+from agent_gateway_core.domain.auth import Scope
 from agent_gateway_core.errors import SessionNotFoundError
 
 router = protected_router(tags=["Conversations"])
@@ -25,6 +32,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 @router.get(
     "/v1/users/me/conversations",
+    dependencies=[requires(Scope.SESSIONS_READ)],
     summary="List the caller's conversations",
     response_model=ConversationPage,
 )
@@ -49,6 +57,7 @@ async def list_conversations(
 
 @router.get(
     "/v1/users/me/conversations/{conversation_id}/messages",
+    dependencies=[requires(Scope.SESSIONS_READ)],
     summary="The messages of one of the caller's conversations",
     response_model=MessagePage,
     responses=_NOT_FOUND,

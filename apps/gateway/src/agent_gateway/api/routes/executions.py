@@ -7,7 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
+from agent_gateway.api.deps import (
+    CurrentPrincipal,
+    Services,
+    protected_router,
+    requires,
+    user_id_of,
+)
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.schemas import (
     CancelResponse,
@@ -16,7 +22,7 @@ from agent_gateway.api.schemas import (
     ExecutionPage,
 )
 from agent_gateway.services import GatewayServices
-from agent_gateway_core.domain.auth import Principal
+from agent_gateway_core.domain.auth import Principal, Scope
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
 from agent_gateway_core.errors import ConflictError, ExecutionNotFoundError
 from agent_gateway_core.ports.persistence.executions import ExecutionQuery
@@ -28,7 +34,12 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/v1/executions", summary="List the caller's executions", response_model=ExecutionPage)
+@router.get(
+    "/v1/executions",
+    dependencies=[requires(Scope.EXECUTIONS_READ)],
+    summary="List the caller's executions",
+    response_model=ExecutionPage,
+)
 async def list_executions(
     services: Services,
     principal: CurrentPrincipal,
@@ -62,6 +73,7 @@ async def list_executions(
 
 @router.get(
     "/v1/executions/{execution_id}",
+    dependencies=[requires(Scope.EXECUTIONS_READ)],
     summary="An execution with its result and usage",
     response_model=ExecutionOut,
     responses=_NOT_FOUND,
@@ -74,6 +86,7 @@ async def get_execution(
 
 @router.get(
     "/v1/executions/{execution_id}/events",
+    dependencies=[requires(Scope.EXECUTIONS_READ)],
     summary="The event log of an execution",
     response_model=list[ExecutionEventOut],
     responses=_NOT_FOUND,
@@ -91,6 +104,7 @@ async def list_execution_events(
 
 @router.post(
     "/v1/executions/{execution_id}/cancel",
+    dependencies=[requires(Scope.EXECUTIONS_MANAGE)],
     summary="Cancel an execution",
     status_code=202,
     response_model=CancelResponse,

@@ -6,11 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import Query, Response
 
-from agent_gateway.api.deps import CurrentPrincipal, Services, protected_router, user_id_of
+from agent_gateway.api.deps import (
+    CurrentPrincipal,
+    Services,
+    protected_router,
+    requires,
+    user_id_of,
+)
 from agent_gateway.api.errors import ErrorBody
 from agent_gateway.api.schemas import SessionDetail, SessionOut
 from agent_gateway.services import GatewayServices
-from agent_gateway_core.domain.auth import Principal
+from agent_gateway_core.domain.auth import Principal, Scope
 from agent_gateway_core.domain.conversation import Session
 from agent_gateway_core.errors import SessionNotFoundError
 
@@ -21,7 +27,12 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/v1/sessions", summary="List the caller's sessions", response_model=list[SessionOut])
+@router.get(
+    "/v1/sessions",
+    dependencies=[requires(Scope.SESSIONS_READ)],
+    summary="List the caller's sessions",
+    response_model=list[SessionOut],
+)
 async def list_sessions(
     services: Services,
     principal: CurrentPrincipal,
@@ -34,6 +45,7 @@ async def list_sessions(
 
 @router.get(
     "/v1/sessions/{session_id}",
+    dependencies=[requires(Scope.SESSIONS_READ)],
     summary="A session with its messages",
     response_model=SessionDetail,
     responses=_NOT_FOUND,
@@ -46,6 +58,7 @@ async def get_session(
 
 @router.delete(
     "/v1/sessions/{session_id}",
+    dependencies=[requires(Scope.SESSIONS_WRITE)],
     summary="End a session",
     status_code=204,
     response_class=Response,

@@ -20,6 +20,30 @@ class UserConfigStoreContract(PersistenceFixture):
         await persistence.user_configs.save(config)
         assert await persistence.user_configs.get("user-1", "agent-a") == config
 
+    async def test_user_config_keeps_instructions_setup_state_and_creation_time(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        config = user_config(
+            "user-1",
+            "agent-a",
+            instructions="Answer in French.\nNever before 9 ✓",
+            setup_completed=False,
+            created_at=at(1),
+            updated_at=at(2),
+        )
+        await persistence.user_configs.save(config)
+        assert await persistence.user_configs.get("user-1", "agent-a") == config
+        bare = user_config("user-2", "agent-a")  # the defaults: no instructions, complete
+        await persistence.user_configs.save(bare)
+        stored = await persistence.user_configs.get("user-2", "agent-a")
+        assert stored == bare
+        assert stored is not None
+        assert (stored.instructions, stored.setup_completed, stored.created_at) == (
+            None,
+            True,
+            None,
+        )
+
     async def test_user_config_get_unknown_returns_none(
         self, persistence: PersistenceBackend
     ) -> None:
