@@ -102,6 +102,7 @@ async def start_services(
             started_at=clock.now(),
             local_model=local_model,
             public_paths=PublicPaths(settings.auth.public_paths),
+            rate_limiter=await provided(container.rate_limiter),
         )
         if queue is not None:
             # Consumes until runtime.aclose().

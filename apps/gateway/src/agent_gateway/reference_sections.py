@@ -1,9 +1,11 @@
-"""gateway.yaml sections of the existing product (agents-gateway 0.2.13) not in effect yet.
+"""gateway.yaml sections of the existing product (agents-gateway 0.2.13) for capabilities
+that are coming in, one release at a time.
 
 Each model mirrors that product's model for the section (``agent_gateway/config.py``): the same
 keys, nesting, types and defaults, so its files load unchanged. Unlike there, an unknown key
-is an error, so a typo (``scheduler: {enabeld: true}``) is reported instead of ignored. What
-these sections ask for is not done yet: ``agents-gateway check`` says so.
+is an error, so a typo (``scheduler: {enabeld: true}``) is reported instead of ignored.
+``rate_limit`` is in effect; for the sections whose capability is not there yet,
+``agents-gateway check`` says so.
 
 Secrets are ``SecretStr`` (they accept the same strings) so they never show in a dump or log.
 """
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+
+from agent_gateway.rate_limiting.rules import STORAGE_SCHEMES, parse_limits, parse_route_key
 
 
 class _Section(BaseModel):
@@ -94,10 +98,44 @@ class NotificationsSettings(_Section):
 
 
 class RateLimitSettings(_Section):
+    """``rate_limit:``, in effect (``agent_gateway.rate_limiting``): the existing product's keys
+    and defaults, plus ``key_prefix`` and per-route ``routes``. Checked when ``enabled``: every
+    limit must parse, every route key be ``"METHOD /path"`` or ``"/path"``, and the storage be
+    one the gateway has."""
+
     enabled: bool = False
     default_limit: str = "100/minute"
-    storage_uri: str | None = None
+    storage_uri: str | None = None  # None or memory://: this process; redis:// or rediss://
     trust_forwarded_for: bool = False
+    key_prefix: str = Field(default="agent-gateway:rl", min_length=1)  # of the Redis keys
+    routes: dict[str, str] = Field(default_factory=dict)  # "POST /v1/x/{id}" or "/v1/x": limit
+
+    @field_validator("default_limit")
+    @classmethod
+    def _limit_parses(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("enabled"):
+            parse_limits(value)
+        return value
+
+    @field_validator("storage_uri")
+    @classmethod
+    def _storage_is_known(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("enabled") and value and not value.startswith(STORAGE_SCHEMES):
+            where = value.split("@")[-1]  # never echo a password
+            raise ValueError(f"{where!r} is not a storage: write {', '.join(STORAGE_SCHEMES)}")
+        return value
+
+    @field_validator("routes")
+    @classmethod
+    def _routes_parse(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        if info.data.get("enabled"):
+            for key, limit in value.items():
+                parse_route_key(key)
+                try:
+                    parse_limits(limit)
+                except ValueError as exc:
+                    raise ValueError(f"route {key!r}: {exc}") from None
+        return value
 
 
 # ---------------------------------------------------------------- dashboard

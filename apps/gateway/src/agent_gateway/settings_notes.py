@@ -44,7 +44,6 @@ _SECTIONS_NOT_IN_EFFECT = {
     "notifications": "notification delivery (Slack, webhooks) is not in this release",
     "memory": "agent memory is not in this release",
     "mcp": "MCP servers are not in this release",
-    "rate_limit": "rate limiting is not in this release",
     "dashboard": "the web dashboard is not in this release",
     "telemetry": "OpenTelemetry export is not in this release",
 }

@@ -27,10 +27,11 @@ provider                  chosen from                                  overridde
 ``llm``                   litellm + local and openai_compat routes     tests (``ScriptedLLM``)
 ``memory``                none                                         ``use_memory``
 ``clock``                 the system clock                             tests (``ManualClock``)
+``rate_limiter``          ``rate_limit:`` (``None`` = off)
 ========================  ===========================================  =======================
 
 Resources open and close what has a lifecycle: ``opened_persistence`` (initialized at start),
-``opened_queue``, ``oauth2_auth`` and ``local_model``. ``shutdown_resources()`` closes them in reverse
+``opened_queue``, ``oauth2_auth``, ``local_model`` and ``rate_limiter``. ``shutdown_resources()`` closes them in reverse
 dependency order; ``reset_singletons()`` lets a restarted gateway build them anew.
 """
 
@@ -60,6 +61,7 @@ from agent_gateway.composition.queue import (
     open_queue,
     queue_from_settings,
 )
+from agent_gateway.composition.rate_limit import open_rate_limiter
 from agent_gateway.security.secret_key import secret_box_for
 from agent_gateway_core.clock import SystemClock
 from agent_gateway_core.ports.auth_provider import AuthProvider
@@ -123,6 +125,8 @@ class GatewayContainer(containers.DeclarativeContainer):
     )
 
     memory: providers.Provider[MemoryManager | None] = providers.Object(None)
+
+    rate_limiter = providers.Resource(open_rate_limiter, config.rate_limit)
 
 
 async def provided(provider: providers.Provider[T]) -> T:
