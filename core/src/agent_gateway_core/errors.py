@@ -403,6 +403,7 @@ class MissingScopeError(AuthorizationError):
     code = "insufficient_scope"
 
     def __init__(self, scope: str) -> None:
+        scope = str(scope)  # the plain name, also for a str enum member
         super().__init__(
             f"this call needs the {scope!r} scope, which the credential does not grant"
         )
