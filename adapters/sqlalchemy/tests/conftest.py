@@ -22,6 +22,7 @@ from agent_gateway_core.in_memory.secret_box import HmacSecretBox
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.migrations import upgrade
 from agent_gateway_sqlalchemy.models import build_metadata
+from agent_gateway_testing.tcp_relay import TcpRelay
 
 POSTGRES_URL = os.environ.get(
     "AGENT_GATEWAY_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -158,51 +159,9 @@ async def postgres_backend(
     return backend
 
 
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to PostgreSQL; ``stop()`` cuts every connection, like an outage."""
-
-    def __init__(self, upstream_port: int = 5432) -> None:
-        self.upstream_port = upstream_port
-        self.port = 0
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            for writer in list(self._writers):
-                writer.close()
-            await self._server.wait_closed()
-            self._server = None
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
-        except OSError:
-            writer.close()
-            return
-        self._writers.update({writer, up_writer})
-        await asyncio.gather(
-            self._pipe(reader, up_writer), self._pipe(up_reader, writer), return_exceptions=True
-        )
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        finally:
-            writer.close()
-            self._writers.discard(writer)
-
-
 @pytest.fixture
-async def tcp_proxy() -> AsyncIterator[TcpProxy]:
-    proxy = TcpProxy()
+async def tcp_proxy() -> AsyncIterator[TcpRelay]:
+    proxy = TcpRelay("127.0.0.1", 5432)
     await proxy.start()
     yield proxy
-    await proxy.stop()
+    await proxy.aclose()

@@ -19,8 +19,9 @@ from agent_gateway_core.ports.persistence import ExecutionUpdate
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.migrations import current, upgrade
 from agent_gateway_testing.contracts.persistence.records import at, execution
+from agent_gateway_testing.tcp_relay import TcpRelay
 
-from .conftest import PostgresTarget, TcpProxy, migrated_schema
+from .conftest import PostgresTarget, migrated_schema
 
 pytestmark = pytest.mark.integration
 
@@ -96,7 +97,7 @@ async def test_migration_helpers_raise_backend_unavailable() -> None:
 
 
 async def test_backend_recovers_by_itself_when_the_database_comes_back(
-    target: PostgresTarget, tcp_proxy: TcpProxy
+    target: PostgresTarget, tcp_proxy: TcpRelay
 ) -> None:
     url = target.url.replace("127.0.0.1:5432", f"127.0.0.1:{tcp_proxy.port}")
     async with SqlAlchemyPersistence(
@@ -104,7 +105,7 @@ async def test_backend_recovers_by_itself_when_the_database_comes_back(
     ) as backend:
         record = execution()
         await backend.executions.create(record)
-        await tcp_proxy.stop()  # the database goes away, pooled connections die with it
+        await tcp_proxy.cut()  # the database goes away, pooled connections die with it
         with pytest.raises(BackendUnavailableError, match=str(tcp_proxy.port)):
             await backend.executions.get(record.id)
         with pytest.raises(BackendUnavailableError):

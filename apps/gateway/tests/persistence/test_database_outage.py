@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from agent_gateway import Gateway
 from agent_gateway_core.errors import BackendUnavailableError
+from agent_gateway_testing.tcp_relay import TcpRelay
 
 from .conftest import POSTGRES_URL, ClientFor, WriteWorkspace, plain_postgres_url, postgres_yaml
 
@@ -28,83 +29,26 @@ pytestmark = pytest.mark.integration
 TIMEOUTS = "  connect_timeout_seconds: 1\n  statement_timeout_seconds: 1\n"
 
 
-class SwitchableProxy:
-    """Forwards 127.0.0.1:``port`` to PostgreSQL until cut; ``stall`` holds bytes in flight."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self._target = (target_host, target_port)
-        self.port = 0
-        self.upstream_ports: set[int] = set()  # the proxy's side of each database connection
-        self._server: asyncio.Server | None = None
-        self._transports: set[asyncio.BaseTransport] = set()
-        self._flowing = asyncio.Event()
-        self._flowing.set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(
-            self._accept, "127.0.0.1", self.port, reuse_address=True
-        )
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def cut(self) -> None:
-        """Refuse new connections and reset the open ones, as a crashed server would."""
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
-        for transport in self._transports:
-            transport.abort()
-        self._transports.clear()
-
-    def stall(self) -> None:
-        self._flowing.clear()
-
-    def resume(self) -> None:
-        self._flowing.set()
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self._target)
-        except OSError:
-            writer.transport.abort()
-            return
-        self.upstream_ports.add(up_writer.get_extra_info("sockname")[1])
-        self._transports |= {writer.transport, up_writer.transport}
-        await asyncio.gather(
-            self._pipe(reader, up_writer), self._pipe(up_reader, writer), return_exceptions=True
-        )
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                await self._flowing.wait()
-                writer.write(data)
-                await writer.drain()
-        finally:
-            writer.transport.abort()
-
-
 @pytest.fixture
-async def proxy() -> AsyncIterator[SwitchableProxy]:
+async def proxy() -> AsyncIterator[TcpRelay]:
     url = make_url(POSTGRES_URL)
-    proxy = SwitchableProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy = TcpRelay(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
     try:
         yield proxy
     finally:
-        proxy.resume()
-        await proxy.cut()
+        await proxy.aclose()
 
 
 @pytest.fixture
-def workspace(write_workspace: WriteWorkspace, proxy: SwitchableProxy, pg_schema: str) -> Path:
+def workspace(write_workspace: WriteWorkspace, proxy: TcpRelay, pg_schema: str) -> Path:
     via_proxy = make_url(POSTGRES_URL).set(host="127.0.0.1", port=proxy.port)
     url = via_proxy.render_as_string(hide_password=False)
     return write_workspace(postgres_yaml(pg_schema, url) + TIMEOUTS)
 
 
 async def test_an_outage_answers_503_naming_the_cause_and_the_gateway_recovers_by_itself(
-    workspace: Path, proxy: SwitchableProxy, client_for: ClientFor
+    workspace: Path, proxy: TcpRelay, client_for: ClientFor
 ) -> None:
     async with Gateway(workspace=workspace) as gw, client_for(gw) as client:
         before = await client.post("/v1/agents/assistant/invoke", json={"message": "Hello"})
@@ -138,7 +82,7 @@ async def test_an_outage_answers_503_naming_the_cause_and_the_gateway_recovers_b
 
 
 async def test_a_stalled_database_answers_503_within_the_timeouts_then_recovers(
-    workspace: Path, proxy: SwitchableProxy, client_for: ClientFor
+    workspace: Path, proxy: TcpRelay, client_for: ClientFor
 ) -> None:
     async with Gateway(workspace=workspace) as gw, client_for(gw) as client:
         assert (await client.get("/v1/executions")).status_code == 200
@@ -161,7 +105,7 @@ async def test_a_stalled_database_answers_503_within_the_timeouts_then_recovers(
 
 
 async def test_connections_the_server_terminates_are_replaced_without_an_error(
-    workspace: Path, proxy: SwitchableProxy, client_for: ClientFor
+    workspace: Path, proxy: TcpRelay, client_for: ClientFor
 ) -> None:
     async with Gateway(workspace=workspace) as gw, client_for(gw) as client:
         assert (await client.post("/v1/agents/assistant/invoke", json={"message": "1"})).is_success

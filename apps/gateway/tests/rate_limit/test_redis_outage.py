@@ -3,7 +3,6 @@ when it answers again. Redis is reached through a TCP relay the test cuts and re
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -12,6 +11,7 @@ import pytest
 from agent_gateway.rate_limiting.limiter import GatewayRateLimiter
 from agent_gateway.rate_limiting.storage import open_storage
 from agent_gateway_core.errors import RateLimitExceededError
+from agent_gateway_testing.tcp_relay import TcpRelay
 
 from .conftest import RedisTarget
 from .test_limiter import ALICE, passes, repeated, request
@@ -19,58 +19,18 @@ from .test_limiter import ALICE, passes, repeated, request
 pytestmark = pytest.mark.integration
 
 
-class Relay:
-    """Forwards TCP connections on 127.0.0.1:``port`` to ``target``; ``cut()`` closes the port
-    and every connection, ``restore()`` listens on the same port again."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self.target = (target_host, target_port)
-        self.port = 0
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def restore(self) -> None:
-        self._server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def cut(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for writer in list(self._writers):
-            writer.close()
-        await self._server.wait_closed()
-
-    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
-        self._writers |= {writer, upstream_writer}
-        await asyncio.gather(
-            self._pipe(reader, upstream_writer),
-            self._pipe(upstream_reader, writer),
-            return_exceptions=True,
-        )
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        finally:
-            writer.close()
-            self._writers.discard(writer)
-
-
 @pytest.fixture
-async def relay(redis_target: RedisTarget) -> AsyncIterator[Relay]:
+async def relay(redis_target: RedisTarget) -> AsyncIterator[TcpRelay]:
     host_port = redis_target.url.split("://", 1)[1].split("/", 1)[0]
     host, port = host_port.rsplit(":", 1)
-    relay = Relay(host, int(port))
-    await relay.restore()
+    relay = TcpRelay(host, int(port))
+    await relay.start()
     yield relay
-    await relay.cut()
+    await relay.aclose()
 
 
 async def test_an_outage_lets_requests_through_with_one_warning_then_counting_resumes(
-    redis_target: RedisTarget, relay: Relay, caplog: pytest.LogCaptureFixture
+    redis_target: RedisTarget, relay: TcpRelay, caplog: pytest.LogCaptureFixture
 ) -> None:
     database = redis_target.url.rsplit("/", 1)[1]
     uri = f"redis://127.0.0.1:{relay.port}/{database}"
@@ -81,7 +41,7 @@ async def test_an_outage_lets_requests_through_with_one_warning_then_counting_re
 
         await relay.cut()
         during = await passes(limiter, *repeated(5, ALICE))
-        await relay.restore()
+        await relay.start()
         with pytest.raises(RateLimitExceededError):  # the count kept in Redis holds again
             await limiter.check(request(), ALICE)
 
@@ -94,7 +54,7 @@ async def test_an_outage_lets_requests_through_with_one_warning_then_counting_re
 
 
 async def test_while_suspended_the_storage_is_not_asked_until_the_retry_time(
-    redis_target: RedisTarget, relay: Relay
+    redis_target: RedisTarget, relay: TcpRelay
 ) -> None:
     database = redis_target.url.rsplit("/", 1)[1]
     uri = f"redis://127.0.0.1:{relay.port}/{database}"
@@ -102,7 +62,7 @@ async def test_while_suspended_the_storage_is_not_asked_until_the_retry_time(
         limiter = GatewayRateLimiter(storage, default_limit="1/minute", outage_retry_seconds=60)
         await relay.cut()
         assert await passes(limiter, *repeated(2, ALICE)) == [True, True]
-        await relay.restore()
+        await relay.start()
 
         # Redis answers again, but the limiter waits out its retry time before asking.
         assert await passes(limiter, *repeated(3, ALICE)) == [True, True, True]
