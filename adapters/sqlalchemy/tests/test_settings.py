@@ -11,6 +11,7 @@ import pytest
 from agent_gateway_core.errors import ConfigError, MissingExtraError
 from agent_gateway_sqlalchemy import PersistenceSettings, SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.migrations import upgrade
+from agent_gateway_sqlalchemy.settings import display_url
 
 pytestmark = pytest.mark.unit
 
@@ -130,3 +131,27 @@ def test_from_mapping_reads_sqlite_synchronous() -> None:
     settings = PersistenceSettings.from_mapping({"backend": "sqlite", "sqlite_synchronous": "full"})
     assert settings.sqlite_synchronous == "full"
     assert PersistenceSettings(url="sqlite://").sqlite_synchronous == "normal"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+asyncpg://app:p@ss@db.test/a", "postgresql+asyncpg://app:***@db.test/a"),
+        ("postgresql+asyncpg://app:p%40ss@db.test/a", "postgresql+asyncpg://app:***@db.test/a"),
+        (
+            "postgresql+asyncpg://app:a@b@c@db.test:5433/a?x=1",
+            "postgresql+asyncpg://app:***@db.test:5433/a?x=1",
+        ),
+        ("postgresql+asyncpg://app@db.test/a", "postgresql+asyncpg://app@db.test/a"),
+    ],
+)
+def test_a_url_is_shown_without_any_part_of_its_password(url: str, shown: str) -> None:
+    assert display_url(url) == shown
+
+
+def test_an_unescaped_at_sign_in_the_password_is_refused_saying_how_to_write_it() -> None:
+    with pytest.raises(ConfigError) as refused:
+        PersistenceSettings(url="postgresql+asyncpg://app:p@ss@db.test/a")
+    assert "%40" in str(refused.value)
+    assert "p@ss" not in str(refused.value)
+    assert "ss@" not in str(refused.value)

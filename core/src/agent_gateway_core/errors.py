@@ -369,9 +369,21 @@ class LLMServiceError(LLMError):
 
 
 class BackendUnavailableError(AgentGatewayError):
-    """A store, queue or broker is down or too slow; the message names the backend and cause."""
+    """A store, queue or broker is down or too slow; the message names the backend and cause.
+
+    The message is for the operator (logs, an embedded host) and may name the server. What an
+    HTTP client is told is :attr:`public_message`, which names only the kind of ``backend``.
+    """
 
     code = "backend_unavailable"
+
+    def __init__(self, message: str, *, backend: str = "a backend the gateway needs") -> None:
+        super().__init__(message)
+        self.backend = backend
+
+    @property
+    def public_message(self) -> str:
+        return f"{self.backend} is unavailable; try again shortly"
 
 
 class EngineUnavailableError(AgentGatewayError, ValueError):

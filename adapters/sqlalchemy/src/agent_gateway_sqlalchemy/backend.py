@@ -24,7 +24,7 @@ from agent_gateway_core.ports.persistence import (
 )
 from agent_gateway_core.ports.secret_box import SecretBox
 from agent_gateway_sqlalchemy.database import Database
-from agent_gateway_sqlalchemy.errors import SchemaOutOfDateError, describe
+from agent_gateway_sqlalchemy.errors import PUBLIC_NAME, SchemaOutOfDateError, describe
 from agent_gateway_sqlalchemy.models import build_metadata
 from agent_gateway_sqlalchemy.postgres.conversations import SqlAlchemyConversationStore
 from agent_gateway_sqlalchemy.postgres.executions import SqlAlchemyExecutionStore
@@ -211,7 +211,8 @@ class SqlAlchemyPersistence(PersistenceBackend):
                     await connection.execute(text("SELECT 1"))
         except TimeoutError as exc:
             raise BackendUnavailableError(
-                f"{self.name} did not answer within {timeout:g} s: {describe(exc)}"
+                f"{self.name} did not answer within {timeout:g} s: {describe(exc)}",
+                backend=PUBLIC_NAME,
             ) from exc
 
     async def aclose(self) -> None:

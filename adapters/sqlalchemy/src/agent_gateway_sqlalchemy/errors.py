@@ -40,6 +40,10 @@ class SchemaOutOfDateError(ConfigError):
         )
 
 
+PUBLIC_NAME = "the database"
+"""What a client may be told is down (the message itself names the server, for the log)."""
+
+
 def describe(exc: BaseException) -> str:
     """A one-line cause: the driver's own error when SQLAlchemy wrapped one."""
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
@@ -55,4 +59,6 @@ def translated_errors(database: str) -> Iterator[None]:
     except (IntegrityError, sqlite3.IntegrityError) as exc:
         raise DuplicateError(f"{database} already holds this record: {describe(exc)}") from exc
     except (SQLAlchemyError, sqlite3.Error, OSError, TimeoutError) as exc:
-        raise BackendUnavailableError(f"{database} is unavailable: {describe(exc)}") from exc
+        raise BackendUnavailableError(
+            f"{database} is unavailable: {describe(exc)}", backend=PUBLIC_NAME
+        ) from exc

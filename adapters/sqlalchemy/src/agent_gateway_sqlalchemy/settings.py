@@ -135,6 +135,11 @@ def _url_for_backend(backend: object, path: object) -> str:
 def _normalised_url(raw: object) -> str:
     if not isinstance(raw, str) or not raw:
         raise ConfigError(f"persistence url must be a non-empty string, not {raw!r}")
+    if _userinfo(raw).count("@"):
+        raise ConfigError(
+            f"persistence url {display_url(raw)}: its user or password holds '@', which must be "
+            "written %40 (percent-encode the URL's special characters: @ : / ? # %)"
+        )
     try:
         url = make_url(raw)
     except ArgumentError as exc:
@@ -150,9 +155,29 @@ def _normalised_url(raw: object) -> str:
 
 
 def display_url(url: str) -> str:
-    """``url`` with its password replaced by ``***`` (unparseable URLs are hidden entirely)."""
+    """``url`` with its password replaced by ``***`` (unparseable URLs are hidden entirely).
+
+    Rendered by SQLAlchemy's URL. A password holding an unescaped ``@`` would be split there by
+    any URL parser, so such a user part is masked whole (``user:***``) from the last ``@``.
+    """
+    userinfo = _userinfo(url)
+    if "@" in userinfo:
+        user = userinfo.split(":", 1)[0].split("@", 1)[0]
+        scheme, _, rest = url.partition("://")
+        return f"{scheme}://{user}:***@{rest[len(userinfo) + 1 :]}"
     try:
         parsed = make_url(url)
     except ArgumentError:
         return "<unparseable url>"
     return url if parsed.password is None else parsed.render_as_string(hide_password=True)
+
+
+def _userinfo(url: str) -> str:
+    """The ``user:password`` part of ``url`` as written: up to the last ``@`` of the part after
+    ``://`` and before any query (empty when there is none)."""
+    _, separator, rest = url.partition("://")
+    if not separator:
+        return ""
+    before_query = rest.split("?", 1)[0]
+    at = before_query.rfind("@")
+    return before_query[:at] if at >= 0 else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,11 +20,11 @@ from typing import TYPE_CHECKING, Any, Self
 
 from fastapi import FastAPI
 from pydantic import BaseModel
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_gateway._version import __version__
 from agent_gateway.fluent import FluentConfiguration
-from agent_gateway_core.errors import ConfigError, EngineUnavailableError
+from agent_gateway_core.errors import AgentGatewayError, ConfigError, EngineUnavailableError
 
 # Only what defining the class needs is imported here, so `from agent_gateway import Gateway`
 # stays cheap; the API, the composition and the lifecycle load when a Gateway is built.
@@ -295,6 +296,11 @@ class Gateway(FluentConfiguration, FastAPI):
         snapshot; a workspace with problems raises WorkspaceError and changes nothing."""
         await self._running().reload()
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            send = _without_traceback_of_known_failures(send)
+        await super().__call__(scope, receive, send)
+
     async def health(self) -> dict[str, Any]:
         """Programmatic equivalent of ``GET /v1/health``."""
         from agent_gateway.api.routes.health import health_report
@@ -452,3 +458,18 @@ def _user_id(auth: Any) -> str | None:
 
 
 __all__: Sequence[str] = ["Gateway"]
+
+
+def _without_traceback_of_known_failures(send: Send) -> Send:
+    """The lifespan's ``send``, minus the traceback Starlette attaches to a startup that failed
+    on purpose (a configuration or an unavailable backend): ``startup`` has already logged what
+    is wrong in one line, which is all the server prints then."""
+
+    async def send_message(message: Message) -> None:
+        if message["type"] == "lifespan.startup.failed" and isinstance(
+            sys.exc_info()[1], AgentGatewayError
+        ):
+            message = {**message, "message": ""}
+        await send(message)
+
+    return send_message

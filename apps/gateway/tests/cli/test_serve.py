@@ -118,3 +118,31 @@ def test_serve_answers_health_over_http_and_stops_on_ctrl_c(
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_a_startup_failure_is_one_line_without_a_traceback_or_the_password(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A password holding an unescaped '@': refused at startup, and never half-printed.
+    url = "postgresql+asyncpg://app:s3cr@t@127.0.0.1:9/gateway"
+    root = write_workspace(
+        {
+            "gateway.yaml": f"persistence:\n  backend: postgres\n  url: {url}\n",
+            "agents/helper/AGENT.md": "Be helpful.",
+        }
+    )
+    command = [sys.executable, "-m", "agent_gateway.cli", "serve", "-w", str(root)]
+    command += ["--port", str(_free_port()), "--no-auth"]
+    finished = subprocess.run(
+        command, cwd=root.parent, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert finished.returncode != 0
+    output = finished.stdout + finished.stderr
+    assert "gateway startup failed: persistence url postgresql+asyncpg://app:***@127.0.0.1" in (
+        output
+    )
+    assert "%40" in output
+    assert "Traceback" not in output
+    assert "s3cr" not in output
+    assert "t@127" not in output

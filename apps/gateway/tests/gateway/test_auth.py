@@ -51,8 +51,7 @@ async def test_auth_on_without_keys_logs_how_to_fix_it_and_answers_401(
     gw = with_protected_routes(Gateway(workspace=write_workspace()))
     with caplog.at_level(logging.ERROR, logger="agent_gateway"):
         async with gw, client_for(gw) as client:
-            assert (await client.get("/v1/health")).status_code == 200
-            assert (await client.get("/v1/health")).json()["auth"] == "on"
+            assert (await client.get("/v1/health")).json() == {"status": "ok"}
             response = await client.get("/v1/whoami", headers=bearer("anything"))
             assert response.status_code == 401
             assert response.headers["www-authenticate"].startswith(
@@ -326,3 +325,19 @@ async def test_public_paths_let_callers_in_without_a_credential_but_not_into_any
         assert keyed.json()["total"] == 1
         wrong = await client.get("/v1/agents", headers=bearer("sk-wrong"))
         assert wrong.status_code == 401  # a credential that is sent is checked
+
+
+async def test_health_details_need_a_credential(
+    write_workspace: WriteWorkspace, client_for: ClientFor
+) -> None:
+    gw = Gateway(workspace=write_workspace()).use_api_keys([{"name": "svc", "key": "sk-svc"}])
+    async with gw, client_for(gw) as client:
+        anonymous = await client.get("/v1/health")
+        wrong = await client.get("/v1/health", headers=bearer("sk-wrong"))
+        known = await client.get("/v1/health", headers=bearer("sk-svc"))
+        assert known.json() == await gw.health()
+
+    assert anonymous.status_code == wrong.status_code == known.status_code == 200
+    assert anonymous.json() == wrong.json() == {"status": "ok"}
+    assert known.json()["auth"] == "on"
+    assert known.json()["checks"] == {"persistence": "ok"}

@@ -47,14 +47,9 @@ async def test_health_and_get_health_are_equivalent(
     async with client_for(gateway) as client:
         before = await client.get("/v1/health")
         assert before.status_code == 503
-        assert (
-            before.json()
-            == await gateway.health()
-            == {
-                "status": "starting",
-                "version": before.json()["version"],
-            }
-        )
+        # Not started: no services to say who the caller is, so the status alone.
+        assert before.json() == {"status": "starting"}
+        assert (await gateway.health())["status"] == "starting"
         async with gateway:
             response = await client.get("/v1/health")
             assert response.status_code == 200

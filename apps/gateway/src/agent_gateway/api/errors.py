@@ -111,11 +111,16 @@ def domain_error_response(
         details = [str(p) for p in exc.problems]
     if isinstance(exc, core.MissingScopeError):
         details = [{"missing_scope": exc.scope}]
+    message = str(exc)
+    if isinstance(exc, core.BackendUnavailableError):
+        # The full message may name the server (a DSN's host and user): the log has it.
+        logger.warning("backend unavailable: %s", message)
+        message = exc.public_message
     all_headers = _challenge(exc)
     all_headers.update(headers or {})
     execution_id = getattr(exc, "execution_id", None)
     return error_response(
-        status, exc.code, str(exc), details=details, execution_id=execution_id, headers=all_headers
+        status, exc.code, message, details=details, execution_id=execution_id, headers=all_headers
     )
 
 

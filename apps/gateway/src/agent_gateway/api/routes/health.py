@@ -1,16 +1,25 @@
-"""GET /v1/health: liveness plus the state of each dependency. Never requires auth."""
+"""GET /v1/health: liveness plus the state of each dependency. Never requires auth.
+
+Without a credential it answers ``status`` alone: what the gateway runs on (its dependencies,
+counts, whether auth is on) is for callers it knows. No answer names a database URL, host or
+user; the cause of an outage is in the server's log.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from agent_gateway._version import __version__
+from agent_gateway.api.deps import PUBLIC, get_principal
 from agent_gateway.services import GatewayServices
-from agent_gateway_core.errors import BackendUnavailableError
+from agent_gateway_core.errors import AuthenticationError, BackendUnavailableError
+
+logger = logging.getLogger("agent_gateway.api")
 
 router = APIRouter(tags=["Health"])
 
@@ -24,7 +33,8 @@ async def health_report(services: GatewayServices | None) -> dict[str, Any]:
         await asyncio.wait_for(services.persistence.ping(), timeout=2.0)
         checks["persistence"] = "ok"
     except (BackendUnavailableError, TimeoutError) as exc:
-        checks["persistence"] = f"unavailable: {exc or 'timed out'}"
+        logger.warning("health: persistence is unavailable: %s", exc or "timed out")
+        checks["persistence"] = "unavailable"
     if services.local_model is not None:
         checks["local_model"] = services.local_model.state
     workspace = services.runtime.workspace
@@ -41,8 +51,34 @@ async def health_report(services: GatewayServices | None) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/health", summary="Gateway health")
+@router.get(
+    "/v1/health",
+    summary="Gateway health",
+    description=(
+        "`status` is `ok` (200), `degraded` or `starting` (503). With a valid credential (or "
+        "with authentication off) the answer also has the version, counts, and each "
+        "dependency's state under `checks`."
+    ),
+    responses={503: {"description": "Degraded (a dependency is down) or starting."}},
+)
 async def get_health(request: Request) -> JSONResponse:
-    report = await health_report(getattr(request.app.state, "services", None))
+    services: GatewayServices | None = getattr(request.app.state, "services", None)
+    report = await health_report(services)
     status = 200 if report["status"] == "ok" else 503
+    if not await _may_see_details(request, services):
+        report = {"status": report["status"]}
     return JSONResponse(report, status_code=status)
+
+
+async def _may_see_details(request: Request, services: GatewayServices | None) -> bool:
+    """Whether the caller is one the gateway knows: auth is off, or it sent a valid credential.
+    An invalid one is not refused here (health stays public), it just sees the status."""
+    if services is None:
+        return False
+    if not services.auth_enabled:
+        return True
+    try:
+        principal = await get_principal(request, services)
+    except AuthenticationError:
+        return False
+    return principal is not PUBLIC
