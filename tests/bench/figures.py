@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from scenarios import BURST, COMPAT_SUFFIX
+from scenarios import BURST, COMPAT_SUFFIX, SLOW_MODEL_LATENCY_MS
 
 # Release 0.2.13 of the package of the same name on PyPI, as measured in issue 5.
 REF_INVOKE_16_RPS = 62.0
@@ -32,6 +32,7 @@ TARGET_CPU_MS = 1.0
 TARGET_P99_MS = 100.0
 TARGET_INVOKE_1_RPS = 200.0
 TARGET_BURST_LAST_S = 2.0
+BURST_FLOOR_S = SLOW_MODEL_LATENCY_MS / 1000  # no answer can come before the model's
 TARGET_STARTUP_S = 1.5
 TARGET_IMPORT_S = 0.5
 TARGET_RSS_MB = 120.0
@@ -71,6 +72,7 @@ def _server_values(name: str, server: Samples, client_cpu: float | None) -> dict
         f"{name}.err1": _get(server, "invoke_1", "errors"),
         f"{name}.burst_ok": _get(server, "burst", "ok"),
         f"{name}.burst_last_s": _get(server, "burst", "last_done_s"),
+        f"{name}.burst_recorded": _get(server, "burst", "recorded"),
     }
 
 
@@ -278,23 +280,31 @@ def _invoke_1(m: dict[str, float | None], v: Variant) -> Row:
     )
 
 
-def _burst_text(ok: float | None, last: float | None) -> str:
-    return "—" if ok is None else f"{ok:g}/{BURST} ok, last done {_num(last, 's', 2)}"
+def _burst_text(ok: float | None, last: float | None, recorded: float | None = None) -> str:
+    if ok is None:
+        return "—"
+    text = f"{ok:g}/{BURST} ok, last done {_num(last, 's', 2)}"
+    if last:
+        text += f" ({last / BURST_FLOOR_S:.2f}x the {BURST_FLOOR_S:g} s floor)"
+    if recorded is not None:
+        text += f", {recorded:g}/{BURST} in /v1/executions"
+    return text
 
 
 def _burst(m: dict[str, float | None], v: Variant) -> Row:
     ok, last = m[f"{v.gateway}.burst_ok"], m[f"{v.gateway}.burst_last_s"]
+    recorded = m.get(f"{v.gateway}.burst_recorded")
     passed = None
     detail = ""
     if ok is not None and last is not None:
-        passed = ok == BURST and last <= TARGET_BURST_LAST_S
+        passed = ok == BURST and last <= TARGET_BURST_LAST_S and recorded in (None, BURST)
         detail = f"{REF_BURST_LAST_S / last:.1f}x sooner than ref" if last else ""
     return Row(
         "burst-500" + v.suffix,
-        "500 concurrent invokes, model latency 1 s" + v.label,
+        "500 concurrent invokes, model latency 1 s (the physical floor)" + v.label,
         f"last one done after {REF_BURST_LAST_S:g} s",
-        f"all succeed, last one done ≤ {TARGET_BURST_LAST_S:g} s",
-        _burst_text(ok, last),
+        f"all succeed and are recorded, last one done ≤ {TARGET_BURST_LAST_S:g} s",
+        _burst_text(ok, last, recorded),
         _verdict(passed, detail),
         _burst_text(m["bare.burst_ok"], m["bare.burst_last_s"]) if v.bare else "—",
         v.cell(_burst_text(m[f"{v.client}.burst_ok"], m[f"{v.client}.burst_last_s"])),

@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -374,7 +376,18 @@ def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -
             requests=BURST,
             **common,
         )
+        if kind != "bare":  # a gateway: every accepted invoke must be on record, succeeded
+            samples["burst"]["recorded"] = recorded_executions(base, headers, SLOW_AGENT)
     return samples
+
+
+def recorded_executions(base: str, headers: dict[str, str], agent_id: str) -> int:
+    """How many of ``agent_id``'s executions ``GET /v1/executions`` lists as succeeded (only
+    the burst calls that agent)."""
+    query = urllib.parse.urlencode({"agent_id": agent_id, "status": "succeeded", "limit": 1})
+    request = urllib.request.Request(f"{base}/v1/executions?{query}", headers=headers)
+    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
+        return int(json.loads(response.read())["total"])
 
 
 # ------------------------------------------------------------------ references without a server
