@@ -18,10 +18,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Connection, MetaData, String, Table, inspect, text
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from agent_gateway_core.domain.events import EventType, NewEvent
+from agent_gateway_core.domain.execution import ExecutionStatus
 from agent_gateway_core.errors import ConfigError
 from agent_gateway_sqlalchemy import SchemaOutOfDateError, SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.migrations import (
@@ -336,3 +338,92 @@ async def test_upgrading_keeps_user_configs_and_gives_them_the_personal_columns(
     assert (config.instructions, config.setup_completed) == (None, True)
     assert config.created_at == config.updated_at == updated_at
     assert await current(url, schema, table_prefix) == REVISIONS[-1]
+
+
+@pytest.mark.parametrize("table_prefix", ["", "agw_"])
+async def test_upgrading_keeps_executions_and_their_events_and_owns_none_of_them(
+    database: dict[str, Any], table_prefix: str
+) -> None:
+    url, schema = database["url"], database["schema"]
+    await upgrade(url, schema, table_prefix, "0002")
+    created_at = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
+    metadata = MetaData(schema=schema)
+    runs = Table(
+        f"{table_prefix}executions",
+        metadata,
+        *(Column(name, String(255)) for name in ("id", "agent_id", "status", "kind", "message")),
+        Column("input", JsonDocument()),
+        Column("created_at", UtcDateTime()),
+        Column("usage", JsonDocument()),
+        Column("last_event_seq", Integer()),
+    )
+    events = Table(
+        f"{table_prefix}execution_events",
+        metadata,
+        Column("seq", Integer()),
+        Column("type", String(64)),
+        Column("at", UtcDateTime()),
+        Column("data", JsonDocument()),
+        Column("execution_id", String(255)),
+    )
+    engine = sync_url(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                runs.insert().values(
+                    id="e-1",
+                    agent_id="helper",
+                    status="running",
+                    kind="invoke",
+                    message="hi",
+                    input={},
+                    created_at=created_at,
+                    usage={},
+                    last_event_seq=2,
+                )
+            )
+            await connection.execute(
+                events.insert(),
+                [
+                    {
+                        "seq": n,
+                        "type": "execution.started",
+                        "at": created_at,
+                        "data": {"n": n},
+                        "execution_id": "e-1",
+                    }
+                    for n in (1, 2)
+                ],
+            )
+    finally:
+        await engine.dispose()
+
+    async with SqlAlchemyPersistence(
+        url, schema=schema, table_prefix=table_prefix, migrate="upgrade"
+    ) as backend:
+        record = await backend.executions.get("e-1")
+        logged = await backend.executions.list_events("e-1")
+        more = await backend.executions.append_events(
+            "e-1", [NewEvent(type=EventType.MODEL_DELTA, at=created_at)]
+        )
+        orphans = await backend.instances.orphans(created_at)
+        await backend.instances.heartbeat("inst-1", created_at)
+
+    assert record is not None
+    assert (record.status, record.created_at) == (ExecutionStatus.RUNNING, created_at)
+    assert (record.owner, record.job_payload) == (None, None)
+    assert [(e.seq, e.data) for e in logged] == [(1, {"n": 1}), (2, {"n": 2})]
+    assert [e.seq for e in more] == [3]
+    assert orphans == []  # nobody owns what was there before: recovery leaves it alone
+    assert await current(url, schema, table_prefix) == REVISIONS[-1]
+    if schema is None:  # SQLite rebuilt both tables: the events still belong to executions
+        raw = sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///"))
+        try:
+            keys = raw.execute(
+                f'PRAGMA foreign_key_list("{table_prefix}execution_events")'
+            ).fetchall()
+        finally:
+            raw.close()
+        assert [(key[2], key[3], key[4], key[6]) for key in keys] == [
+            (f"{table_prefix}executions", "execution_id", "id", "CASCADE")
+        ]

@@ -22,7 +22,8 @@ subclasses it, so both ``except`` forms work::
     │   └── AgentConfigNotFoundError       the caller has no configuration of this personal agent
     ├── AgentDisabledError
     ├── InputValidationError               (also ValueError) input fails the agent's input_schema
-    │   └── NotPersonalAgentError          per-user configuration asked of a global agent
+    │   ├── NotPersonalAgentError          per-user configuration asked of a global agent
+    │   └── ModelNotAllowedError           options.model names a model the workspace does not allow
     ├── OutputValidationError              model output fails the output_schema
     ├── ScheduleValidationError            (also ValueError)
     ├── ConflictError
@@ -34,7 +35,8 @@ subclasses it, so both ``except`` forms work::
     ├── ExecutionError                     an execution did not complete normally
     │   ├── ExecutionCancelledError
     │   ├── ExecutionTimeoutError
-    │   └── GuardrailError                 max iterations / max tool calls exceeded
+    │   ├── GuardrailError                 max iterations / max tool calls exceeded
+    │   └── GatewayStoppedError            the gateway instance running it stopped mid-run
     ├── ToolError
     │   ├── ToolExecutionError             a handler raised
     │   ├── ToolTimeoutError
@@ -47,6 +49,7 @@ subclasses it, so both ``except`` forms work::
     │   ├── LLMBadRequestError             400/404/422: the request itself is wrong
     │   └── LLMServiceError                5xx and other provider faults
     ├── BackendUnavailableError            a store, queue or broker is down or timed out
+    │   └── FinalWritePendingError         an execution ended; its end is stored when it is back
     ├── EngineUnavailableError             (also ValueError) the gateway has not started
     ├── AuthenticationError                credentials invalid, expired or of an unknown kind
     │   └── MissingCredentialsError        no credential at all
@@ -61,6 +64,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agent_gateway_core.domain.execution import ExecutionResult, ExecutionStatus
 
 
 class AgentGatewayError(Exception):
@@ -220,6 +227,21 @@ class NotPersonalAgentError(InputValidationError):
         )
 
 
+class ModelNotAllowedError(InputValidationError):
+    """A per-call model (``options.model``) that the workspace neither uses nor allows."""
+
+    code = "model_not_allowed"
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        super().__init__(
+            f"model {model!r} is not allowed: options.model must be a model this gateway is "
+            "configured with (model.default or model.fallback in gateway.yaml, an agent's model "
+            "or fallback in its AGENT.md); to allow another, add it to model.allowed_overrides "
+            "in gateway.yaml"
+        )
+
+
 class OutputValidationError(AgentGatewayError):
     """The model's final answer does not match the declared output schema."""
 
@@ -291,6 +313,13 @@ class GuardrailError(ExecutionError):
         super().__init__(f"guardrail triggered: {reason}", execution_id)
 
 
+class GatewayStoppedError(ExecutionError):
+    """The gateway instance running the execution stopped (crashed, was killed) before it
+    finished; another instance recorded the end."""
+
+    code = "gateway_stopped"
+
+
 # ------------------------------------------------------------------ tools
 
 
@@ -318,9 +347,15 @@ class ToolArgumentsError(ToolError):
 
 
 class LLMError(AgentGatewayError):
-    """The model provider failed. ``retryable`` tells whether trying again may help."""
+    """The model provider failed. ``retryable`` tells whether trying again may help.
+
+    The message is the provider's own text, for the operator (the log): it may quote the
+    request or name an account. A client is told :attr:`public_message` instead: the kind of
+    failure, the provider and the model.
+    """
 
     code = "llm_error"
+    kind = "error"  # the class of failure, as public_message names it
     retryable = False
 
     def __init__(
@@ -336,32 +371,52 @@ class LLMError(AgentGatewayError):
         self.retry_after = retry_after
         super().__init__(message)
 
+    @property
+    def public_message(self) -> str:
+        """``model call failed: rate limit (provider 'openai', model 'openai/gpt-4o', HTTP
+        429)``: what failed and where, without the provider's text."""
+        where = []
+        if self.model:
+            provider, _, name = self.model.partition("/")
+            if name:
+                where.append(f"provider {provider!r}")
+            where.append(f"model {self.model!r}")
+        if self.status_code is not None:
+            where.append(f"HTTP {self.status_code}")
+        return f"model call failed: {self.kind}" + (f" ({', '.join(where)})" if where else "")
+
 
 class LLMRateLimitError(LLMError):
     code = "llm_rate_limited"
+    kind = "rate limit"
     retryable = True
 
 
 class LLMTimeoutError(LLMError):
     code = "llm_timeout"
+    kind = "timeout"
     retryable = True
 
 
 class LLMConnectionError(LLMError):
     code = "llm_connection_error"
+    kind = "connection error"
     retryable = True
 
 
 class LLMAuthenticationError(LLMError):
     code = "llm_authentication_error"
+    kind = "authentication error"
 
 
 class LLMBadRequestError(LLMError):
     code = "llm_bad_request"
+    kind = "bad request"
 
 
 class LLMServiceError(LLMError):
     code = "llm_service_error"
+    kind = "service error"
     retryable = True
 
 
@@ -384,6 +439,42 @@ class BackendUnavailableError(AgentGatewayError):
     @property
     def public_message(self) -> str:
         return f"{self.backend} is unavailable; try again shortly"
+
+
+class FinalWritePendingError(BackendUnavailableError):
+    """An execution ended, but the store was unavailable to record how: the write is kept in
+    memory and retried in the background until the store takes it (see
+    :class:`~agent_gateway_core.engine.final_writes.FinalWrites`).
+
+    ``execution_id`` names the execution, ``status`` and ``result`` (when there is one) say
+    how it ended. Running it again would run it twice: look it up by its id once the store is
+    back.
+    """
+
+    def __init__(
+        self,
+        execution_id: str,
+        status: ExecutionStatus,
+        cause: BackendUnavailableError,
+        *,
+        result: ExecutionResult | None = None,
+    ) -> None:
+        super().__init__(
+            f"execution {execution_id!r} ended ({status.value}), but its end is not stored "
+            f"yet: {cause}"
+        )
+        self.execution_id = execution_id
+        self.status = status
+        self.result = result
+        self.backend = getattr(cause, "backend", "the database")
+
+    @property
+    def public_message(self) -> str:
+        return (
+            f"{self.backend} is unavailable: execution {self.execution_id} ended "
+            f"({self.status.value}) and is recorded as soon as it is back; look it up by its "
+            "id rather than running it again"
+        )
 
 
 class EngineUnavailableError(AgentGatewayError, ValueError):

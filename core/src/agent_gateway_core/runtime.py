@@ -10,13 +10,17 @@ from types import TracebackType
 from typing import Any, Self
 
 from agent_gateway_core.background.executions import BackgroundExecutions
+from agent_gateway_core.background.lease import InstanceLease
+from agent_gateway_core.background.recovery import OrphanRecovery, RecoveryReport
 from agent_gateway_core.chat import ChatTurns
 from agent_gateway_core.clock import SystemClock
 from agent_gateway_core.domain.conversation import Session
-from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionResult
+from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionRecord, ExecutionResult
+from agent_gateway_core.domain.ids import new_instance_id
 from agent_gateway_core.domain.user_config import AgentConfigView
 from agent_gateway_core.engine.cancellation import CancellationRegistry
 from agent_gateway_core.engine.execution_engine import ExecutionEngine
+from agent_gateway_core.engine.final_writes import FinalWrites
 from agent_gateway_core.engine.hooks import HookCallback, HookRegistry
 from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
 from agent_gateway_core.engine.schemas import SchemaSource
@@ -53,6 +57,14 @@ class Runtime:
     (see :mod:`agent_gateway_core.retrievers`); their optional ``initialize()`` runs in
     :meth:`start`, ``close()`` in :meth:`aclose`. With a workspace directory,
     ``await Runtime.embedded("./workspace", llm=...)`` loads it and wires an in-memory store.
+
+    Each runtime is one gateway *instance* (``instance_id``, random by default): from
+    :meth:`start` on it holds a lease in the store, renewed every third of
+    ``instance_lease_seconds``, and is recorded as the owner of the executions it accepts and
+    runs. It also recovers what instances whose lease ran out left behind, at start and then
+    every lease period: their inline runs end failed (``gateway_stopped``), their background
+    executions run again here or through the queue (at least once), and :meth:`cancel` ends
+    such an orphan at once. See :mod:`agent_gateway_core.background.recovery`.
 
     Example (runs as is; the scripted model answers ``echo: <message>``)::
 
@@ -96,10 +108,30 @@ class Runtime:
         tool_registry: ToolRegistry | None = None,
         session_ttl_seconds: float = 3600.0,
         max_sessions: int = 10_000,
+        final_writes_drain_seconds: float = 10.0,
+        instance_id: str | None = None,
+        instance_lease_seconds: float = 15.0,
     ) -> None:
         self._llm = llm
         self._persistence = persistence
         self._clock = clock or SystemClock()
+        self._final_writes = FinalWrites(persistence.executions, self._clock)
+        self._final_writes_drain = final_writes_drain_seconds
+        instance_id = instance_id or new_instance_id()
+        self._recovery = OrphanRecovery(
+            instance_id=instance_id,
+            instances=persistence.instances,
+            executions=persistence.executions,
+            clock=self._clock,
+            hand_back=self._hand_back,
+        )
+        self._lease = InstanceLease(
+            instance_id=instance_id,
+            instances=persistence.instances,
+            clock=self._clock,
+            recovery=self._recovery,
+            lease_seconds=instance_lease_seconds,
+        )
         self._memory = memory
         self._retrievers = RetrieverSet(retrievers)
         self._hooks = hooks or HookRegistry()
@@ -131,6 +163,8 @@ class Runtime:
             queue=queue,
             clock=self._clock,
             cancellations=self._cancellations,
+            final_writes=self._final_writes,
+            orphans=self._recovery,
         )
 
     @classmethod
@@ -157,6 +191,7 @@ class Runtime:
         await self._retrievers.initialize()
         if self._tools.providers:
             await self._tools.refresh_providers()
+        await self._lease.start()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -171,13 +206,17 @@ class Runtime:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Stop background work, close the LLM client, the tool providers, the retrievers
-        (``close()`` of those initialized; a failure is logged) and an owned store; twice is
-        harmless."""
+        """Stop background work, store the ends of executions still waiting for the store
+        (for at most ``final_writes_drain_seconds``; each one left is logged), close the LLM
+        client, the tool providers, the retrievers (``close()`` of those initialized; a failure
+        is logged) and an owned store; twice is harmless."""
         if self._closed:
             return
         self._closed = True
+        await self._lease.stop_recovery()  # takes nothing on while closing
         await self._background.aclose()
+        await self._final_writes.aclose(self._final_writes_drain)
+        await self._lease.aclose()  # its executions ended: the lease goes
         await self._llm.aclose()
         for provider in self._tools.providers.values():
             await provider.aclose()
@@ -225,6 +264,28 @@ class Runtime:
     @property
     def queue(self) -> ExecutionQueue | None:
         return self._background.queue
+
+    @property
+    def instance_id(self) -> str:
+        """This runtime's id as a gateway instance: the owner its executions record."""
+        return self._lease.instance_id
+
+    @property
+    def recovery(self) -> RecoveryReport:
+        """What recovering the executions of stopped instances did since this runtime began."""
+        return self._recovery.report
+
+    async def recover_orphans(self) -> int:
+        """Recover now (rather than at the next periodic sweep) the executions of gateway
+        instances whose lease ran out; returns how many. See
+        :mod:`agent_gateway_core.background.recovery`."""
+        return await self._lease.recover_now()
+
+    @property
+    def pending_final_writes(self) -> list[str]:
+        """Executions that ended while the store was unavailable and whose end is retried
+        until it is back (oldest first)."""
+        return self._final_writes.pending
 
     def on(self, event: str, callback: HookCallback) -> HookCallback:
         """Register an async hook (see :mod:`agent_gateway_core.engine.hooks`)."""
@@ -284,7 +345,9 @@ class Runtime:
         """Run an agent once. Raises AgentNotFoundError (a ValueError), AgentDisabledError,
         InputValidationError, ConfigError, or SetupRequiredError (a personal agent
         ``user_id`` has not configured) before anything is stored; every other outcome comes
-        back as the result's status."""
+        back as the result's status. When the store is unavailable as the run ends,
+        FinalWritePendingError (a BackendUnavailableError) carries the result while its end
+        is stored in the background as soon as the store is back."""
         return await self._engine.run(
             ExecutionRequest(
                 agent_id=agent_id,
@@ -319,8 +382,9 @@ class Runtime:
 
     async def cancel(self, execution_id: str) -> bool:
         """Cancel an execution wherever it runs: in this process, else through the queue to
-        the process running it; one still queued is recorded as cancelled at once. ``False``
-        when it is unknown, already finished, or out of reach (another process, no queue)."""
+        the process running it; one still queued, or running under a gateway instance that
+        stopped, is recorded as cancelled at once. ``False`` when it is unknown, already
+        finished, or out of reach (another live process, no queue)."""
         return await self._background.cancel(execution_id)
 
     async def run_job(self, delivery: Delivery) -> None:
@@ -444,6 +508,9 @@ class Runtime:
 
     # ---------------------------------------------------------------- internals
 
+    async def _hand_back(self, record: ExecutionRecord) -> None:
+        await self._background.resume(record)
+
     def _set_schema(
         self, target: dict[str, SchemaSource], agent_id: str, schema: SchemaSource
     ) -> None:
@@ -466,4 +533,6 @@ class Runtime:
             retrievers=self._retrievers.ports,
             input_schemas=self._input_schemas,
             output_schemas=self._output_schemas,
+            final_writes=self._final_writes,
+            owner=lambda: self._lease.owner,
         )

@@ -125,5 +125,7 @@ async def test_no_fallback_once_text_was_streamed(harness) -> None:
     result = items[-1]
     assert [type(i).__name__ for i in items] == ["StreamStarted", "StreamDelta", "ExecutionResult"]
     assert result.status is ExecutionStatus.FAILED
-    assert result.error == "connection dropped mid-stream"
+    assert (
+        result.error == "model call failed: service error (provider 'test', model 'test/primary')"
+    )
     assert harness.llm.models == ["test/primary"]

@@ -7,6 +7,7 @@ import json
 import pytest
 from pydantic import BaseModel
 
+from agent_gateway_core.domain.agent import Guardrails
 from agent_gateway_core.domain.execution import (
     ExecutionKind,
     ExecutionOptions,
@@ -177,3 +178,38 @@ def test_schema_cache_compiles_a_repeated_schema_once() -> None:
 def test_schema_that_is_neither_dict_nor_model_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="must be a JSON Schema dict or a pydantic BaseModel"):
         CompiledSchema("string")  # type: ignore[arg-type]
+
+
+def test_an_answer_nested_deeper_than_the_limit_is_an_error_naming_it() -> None:
+    schema = CompiledSchema({"type": "object"})
+    at_the_limit = '{"a": ' + "[" * 31 + "]" * 31 + "}"  # 32 levels
+    too_deep = '{"a": ' + "[" * 32 + "]" * 32 + "}"
+
+    assert parse_structured_output(at_the_limit, schema)[1] == []
+    value, errors = parse_structured_output(too_deep, schema)
+    assert value is None
+    assert errors == [
+        "(root): the answer nests objects and arrays more than 32 levels deep, the limit "
+        "(guardrails.max_output_depth)"
+    ]
+    assert parse_structured_output(too_deep, schema, max_depth=33)[1] == []
+
+
+def test_an_answer_past_the_parsers_recursion_is_an_error_not_a_crash() -> None:
+    value, errors = parse_structured_output("[" * 100_000 + "]" * 100_000, CompiledSchema({}))
+
+    assert value is None
+    assert "more than 32 levels deep" in errors[0]
+
+
+async def test_an_agent_may_allow_deeper_answers_with_guardrails(harness) -> None:
+    deep = {"a": json.loads("[" * 39 + "]" * 39)}  # 40 levels
+    harness.llm.push(reply(json.dumps(deep)))
+    agent = harness.agent(
+        output_schema={"type": "object"}, guardrails=Guardrails(max_output_depth=40)
+    )
+
+    result = await harness.run(harness.engine(agent))
+
+    assert result.status is ExecutionStatus.SUCCEEDED
+    assert result.output == deep

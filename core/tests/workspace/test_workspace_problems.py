@@ -91,7 +91,11 @@ def test_unknown_gateway_section(write: Write, load_problems: LoadProblems) -> N
     ("text", "field", "phrase"),
     [
         ("model: {temperature: 9}", "model.temperature", "less than or equal to 2, got 9"),
-        ("model: {name: gpt}", "model.name", "unknown key 'name'; allowed keys: api_base,"),
+        (
+            "model: {name: gpt}",
+            "model.name",
+            "unknown key 'name'; allowed keys: allowed_overrides, api_base,",
+        ),
         ("model: openai/gpt-4o", "model", "must be a mapping of settings, got 'openai/gpt-4o'"),
         ("guardrails: {max_tool_calls: 0}", "guardrails.max_tool_calls", "greater than 0"),
         (

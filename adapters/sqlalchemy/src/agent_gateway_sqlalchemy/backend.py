@@ -16,6 +16,7 @@ from agent_gateway_core.ports.persistence import (
     ConversationStore,
     ExecutionStore,
     IdempotencyStore,
+    InstanceStore,
     McpServerStore,
     NotificationLogStore,
     PersistenceBackend,
@@ -29,6 +30,7 @@ from agent_gateway_sqlalchemy.models import build_metadata
 from agent_gateway_sqlalchemy.postgres.conversations import SqlAlchemyConversationStore
 from agent_gateway_sqlalchemy.postgres.executions import SqlAlchemyExecutionStore
 from agent_gateway_sqlalchemy.postgres.idempotency import SqlAlchemyIdempotencyStore
+from agent_gateway_sqlalchemy.postgres.instances import SqlAlchemyInstanceStore
 from agent_gateway_sqlalchemy.postgres.notifications import SqlAlchemyNotificationLogStore
 from agent_gateway_sqlalchemy.postgres.schedules import SqlAlchemyScheduleStore
 from agent_gateway_sqlalchemy.postgres.user_configs import (
@@ -41,6 +43,7 @@ from agent_gateway_sqlalchemy.sqlite.conversations import SqliteConversationStor
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.executions import SqliteExecutionStore
 from agent_gateway_sqlalchemy.sqlite.idempotency import SqliteIdempotencyStore
+from agent_gateway_sqlalchemy.sqlite.instances import SqliteInstanceStore
 from agent_gateway_sqlalchemy.sqlite.notifications import SqliteNotificationLogStore
 from agent_gateway_sqlalchemy.sqlite.schedules import SqliteScheduleStore
 from agent_gateway_sqlalchemy.sqlite.schema import prepare_schema
@@ -61,6 +64,7 @@ class _Stores:
     user_configs: UserConfigStore
     mcp_servers: McpServerStore
     idempotency: IdempotencyStore
+    instances: InstanceStore
 
 
 class SqlAlchemyPersistence(PersistenceBackend):
@@ -171,6 +175,10 @@ class SqlAlchemyPersistence(PersistenceBackend):
     def idempotency(self) -> IdempotencyStore:
         return self._stores.idempotency
 
+    @property
+    def instances(self) -> InstanceStore:
+        return self._stores.instances
+
     async def initialize(self) -> None:
         """Connect, then check or upgrade the schema; calling it again changes nothing.
 
@@ -240,24 +248,28 @@ def _select_one(connection: sqlite3.Connection) -> None:
 
 
 def _sqlite_stores(database: SqliteDatabase, sealer: Sealer) -> _Stores:
+    executions = SqliteExecutionStore(database)
     return _Stores(
-        executions=SqliteExecutionStore(database),
+        executions=executions,
         conversations=SqliteConversationStore(database),
         schedules=SqliteScheduleStore(database),
         notifications=SqliteNotificationLogStore(database),
         user_configs=SqliteUserConfigStore(database, sealer),
         mcp_servers=SqliteMcpServerStore(database, sealer),
         idempotency=SqliteIdempotencyStore(database),
+        instances=SqliteInstanceStore(database, executions),
     )
 
 
 def _postgres_stores(database: Database, sealer: Sealer) -> _Stores:
+    executions = SqlAlchemyExecutionStore(database)
     return _Stores(
-        executions=SqlAlchemyExecutionStore(database),
+        executions=executions,
         conversations=SqlAlchemyConversationStore(database),
         schedules=SqlAlchemyScheduleStore(database),
         notifications=SqlAlchemyNotificationLogStore(database),
         user_configs=SqlAlchemyUserConfigStore(database, sealer),
         mcp_servers=SqlAlchemyMcpServerStore(database, sealer),
         idempotency=SqlAlchemyIdempotencyStore(database),
+        instances=SqlAlchemyInstanceStore(database, executions),
     )

@@ -1,16 +1,18 @@
-"""The HTTP policy of a started gateway: security headers, CORS and proxy trust.
+"""The HTTP policy of a started gateway: security headers, CORS, proxy trust, request limits.
 
-Resolved once at startup, from gateway.yaml (``security``, ``cors``, ``proxy``) with the fluent
-``use_security_headers`` / ``use_cors`` / ``use_proxy_headers`` over it, and held on the
-services, where the middleware reads it on each request.
+Resolved once at startup, from gateway.yaml (``security``, ``cors``, ``proxy``, the limits
+under ``server``) with the fluent ``use_security_headers`` / ``use_cors`` /
+``use_proxy_headers`` over it, and held on the services, where the middleware and the routes
+read it on each request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from agent_gateway.api.limits import RequestLimits
 from agent_gateway.settings import GatewaySettings
 
 _CSP = b"content-security-policy"
@@ -36,6 +38,7 @@ class HttpPolicy:
     docs_security_headers: tuple[tuple[bytes, bytes], ...] = ()  # for /docs and /redoc
     cors: Mapping[str, Any] | None = None  # CORSMiddleware's keyword arguments; None: off
     proxy: ProxyTrust | None = None
+    limits: RequestLimits = field(default_factory=RequestLimits)
 
 
 def resolve_http_policy(
@@ -66,4 +69,5 @@ def resolve_http_policy(
         docs_security_headers=docs_headers,
         cors=cors_options if cors_enabled else None,
         proxy=proxy,
+        limits=RequestLimits.from_settings(settings.server),
     )

@@ -73,6 +73,7 @@ async def start_services(
             tool_registry=host.tools,
             session_ttl_seconds=settings.sessions.ttl_seconds,
             max_sessions=settings.sessions.max_sessions,
+            instance_lease_seconds=settings.server.instance_lease_seconds,
         )
         stack.push_async_callback(runtime.aclose)
         host.configure(runtime)

@@ -1,10 +1,13 @@
-"""HTTP middleware: security headers (on by default), CORS and proxy headers.
+"""HTTP middleware: security headers (on by default), CORS, proxy headers, the body size limit.
 
 Starlette builds the middleware stack before the lifespan runs, and gateway.yaml is only read
 at startup, so each middleware here is installed up front and applies the started gateway's
 :class:`~agent_gateway.http_policy.HttpPolicy`, found on ``app.state.services`` (one lookup per
 request; what it builds from a policy is cached until the services change). Security headers
 wrap the whole stack, outside Starlette's error middleware, so even a 500 answer carries them.
+The body size limit (``server.max_request_body_bytes``) is enforced there too, before any
+route reads a byte: a ``Content-Length`` over it is answered 413 at once, and a body sent
+without one is counted as it arrives.
 """
 
 from __future__ import annotations
@@ -16,16 +19,20 @@ from starlette.datastructures import State
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent_gateway.api.errors import error_response
+from agent_gateway.api.limits import RequestTooLarge, too_large_message
 from agent_gateway.http_policy import HttpPolicy, ProxyTrust
 
 _DOCS_PATHS = ("/docs", "/redoc")
 _PROXIED_SCOPES = ("http", "websocket")
+# The methods whose routes read a body; no route reads the body of a GET or a DELETE.
+_METHODS_WITH_A_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
 class OuterPolicyMiddleware:
     """Outermost: security headers on every HTTP response that lacks them, and inside them the
-    trusted proxy-headers fix-up when the policy asks for it. One layer, one lookup of the
-    policy per request."""
+    body size limit and the trusted proxy-headers fix-up when the policy asks for it. One
+    layer, one lookup of the policy per request."""
 
     def __init__(self, app: ASGIApp, state: State) -> None:
         self.app = app
@@ -39,8 +46,18 @@ class OuterPolicyMiddleware:
             return
         policy: HttpPolicy = services.http_policy
         app = self.app if policy.proxy is None else self._behind_proxy(policy, policy.proxy)
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        if scope["method"] in _METHODS_WITH_A_BODY:
+            limit = policy.limits.max_body_bytes
+            declared = _content_length(scope)
+            if declared is None:
+                receive = _counted(receive, limit)
+            elif declared > limit:
+                app = error_response(413, "request_too_large", too_large_message(limit))
         extra = policy.security_headers
-        if not extra or scope["type"] != "http":
+        if not extra:
             await app(scope, receive, send)
             return
         if scope.get("path", "").endswith(_DOCS_PATHS):
@@ -69,6 +86,32 @@ class OuterPolicyMiddleware:
             )
             self._proxied = (policy, cast(ASGIApp, proxied))
         return self._proxied[1]
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in reversed(scope["headers"]):  # clients tend to send it last
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    """``receive`` raising RequestTooLarge (answered 413) once the body passes ``limit``."""
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise RequestTooLarge(limit)
+        return message
+
+    return receive_within_limit
 
 
 class ConfiguredCorsMiddleware:

@@ -40,6 +40,7 @@ from agent_gateway.reference_sections import (
 )
 from agent_gateway_core.domain.agent import Guardrails
 from agent_gateway_core.errors import WorkspaceProblem
+from agent_gateway_core.json_nesting import DEFAULT_MAX_JSON_DEPTH
 from agent_gateway_core.workspace import ModelDefaults
 from agent_gateway_core.workspace.gateway_config import GATEWAY_FILE
 from agent_gateway_core.workspace.model_errors import unknown_key_message
@@ -49,6 +50,8 @@ ENV_PREFIX = "AGENT_GATEWAY_"
 ENV_DELIMITER = "__"
 
 _SECTION = ConfigDict(extra="forbid")
+
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 
 class ServerSettings(BaseModel):
@@ -62,6 +65,15 @@ class ServerSettings(BaseModel):
     # collections do not pause every request, and collect the young generation every 10,000
     # allocations instead of 700 (see agent_gateway.heap).
     freeze_heap: bool = True
+    # This process's lease as a gateway instance, renewed every third of it: once it runs out,
+    # the others end or hand back the executions it owned (see agent_gateway_core.background).
+    instance_lease_seconds: float = Field(default=15.0, ge=2.0, le=30.0)
+    # Limits on what a client sends (see agent_gateway.api.limits): a larger body is a 413,
+    # JSON nested deeper or holding a bigger object or array than these a 422.
+    max_request_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
+    max_json_depth: int = Field(default=DEFAULT_MAX_JSON_DEPTH, gt=0, le=200)
+    max_json_object_keys: int = Field(default=1_000, gt=0)
+    max_json_array_items: int = Field(default=10_000, gt=0)
 
 
 class ApiKeySettings(BaseModel):

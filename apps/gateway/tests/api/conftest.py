@@ -37,6 +37,7 @@ GATEWAY_YAML = """\
 model:
   default: openai/gpt-4o-mini
   api_base: {api_base}
+  allowed_overrides: [openai/gpt-4o]
 auth:
   api_keys:
     - {{name: alice, key: sk-alice, scopes: ["*"]}}

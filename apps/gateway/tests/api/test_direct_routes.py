@@ -2,7 +2,8 @@
 FastAPI itself would for the same endpoint: same status, same error body, for every bad request.
 
 The reference is a bare FastAPI app serving the very endpoints that document those routes,
-with FastAPI's own request handling, the gateway's error handlers and the same services.
+with FastAPI's own request handling (in the route class the gateway's other routes use, which
+holds bodies to the request limits), the gateway's error handlers and the same services.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
-from fastapi.routing import APIRoute
 
 from agent_gateway import Gateway
 from agent_gateway.api.deps import get_principal
 from agent_gateway.api.direct import DirectRoute
 from agent_gateway.api.errors import install_error_handlers
+from agent_gateway.api.limits import LimitedRoute
 from agent_gateway.api.routes.agents import INVOKE_PATH
 from agent_gateway.api.routes.chat import CHAT_PATH
 
@@ -42,7 +43,7 @@ async def reference(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
     assert {r.path for r in direct} >= {INVOKE_PATH, TYPED, CHAT_PATH}
     for route in direct:  # typed routes first, as in the gateway
         app.router.routes.append(
-            APIRoute(
+            LimitedRoute(
                 route.path,
                 route.endpoint,
                 methods=["POST"],
@@ -56,6 +57,19 @@ async def reference(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+def nested(levels: int, leaf: Any = 1) -> Any:
+    return leaf if levels == 0 else [nested(levels - 1, leaf)]
+
+
+def nested_text(levels: int) -> bytes:
+    return b"[" * levels + b"1" + b"]" * levels
+
+
+def raw(content: bytes) -> dict[str, Any]:
+    return {"content": content, "headers": JSON}
+
+
+# fmt: off
 BAD_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ("no body", GENERIC, {"headers": JSON}),
     ("empty object", GENERIC, {"json": {}}),
@@ -115,7 +129,27 @@ BAD_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
         "/v1/agents/nobody/chat",
         {"json": {"message": "hi", "stream": True}},
     ),
+    # Limits and strict types: the same answers whichever way the body is read.
+    ("message too long", GENERIC, {"json": {"message": "x" * 102_401}}),
+    ("async 0", GENERIC, {"json": {"message": "hi", "async": 0}}),
+    ("max_tokens true", GENERIC, {"json": {"message": "hi", "options": {"max_tokens": True}}}),
+    ("temperature as text", GENERIC, {"json": {"message": "hi", "options": {"temperature": "1"}}}),
+    ("input 33 deep", GENERIC, {"json": {"message": "hi", "input": {"a": nested(32)}}}),
+    ("input 1,100 deep", GENERIC, raw(b'{"message": "hi", "input": {"a": ' + nested_text(1_100) + b"}}")),
+    ("unclosed, 5,000 deep", GENERIC, raw(b'{"input": ' + b"[" * 5_000)),
+    ("1,001 keys", GENERIC, {"json": {"message": "hi", "input": {str(i): i for i in range(1_001)}}}),
+    ("10,001 items", GENERIC, {"json": {"message": "hi", "input": {"a": [1] * 10_001}}}),
+    ("surrogate escape", GENERIC, raw(b'{"message": "\\ud800"}')),
+    ("surrogate bytes", GENERIC, raw(b'{"message": "\xed\xb0\x80"}')),
+    ("surrogate key", GENERIC, raw(b'{"message": "hi", "\\udc00": 1}')),
+    ("typed: surrogate in input", TYPED, raw(b'{"message": "hi", "input": {"tier": "\\ud800"}}')),
+    ("typed: input 40 deep", TYPED, {"json": {"message": "hi", "input": {"tier": nested(40, "pro")}}}),
+    ("chat: stream 1", CHAT, {"json": {"message": "hi", "stream": 1}}),
+    ("chat: session id too long", CHAT, {"json": {"message": "hi", "session_id": "s" * 256}}),
+    ("chat: surrogate session id", CHAT, raw(b'{"message": "hi", "session_id": "\\ud800"}')),
+    ("chat: 1,100 deep", CHAT, raw(b'{"message": "hi", "input": ' + nested_text(1_100) + b"}")),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,7 @@ def test_a_failed_execution_exits_1_with_its_error(
 
     assert result.exit_code == 1
     assert "failed" in result.stderr
-    assert "invalid api key" in result.stderr
+    assert "model call failed: authentication error (provider 'openai'" in result.stderr
     assert result.stdout == ""
 
 

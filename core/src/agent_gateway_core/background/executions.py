@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from agent_gateway_core.background.jobs import job_for, request_from_record
-from agent_gateway_core.background.queued import end_queued
+from agent_gateway_core.background.queued import end_queued, queued_ending
+from agent_gateway_core.background.recovery import OrphanRecovery
 from agent_gateway_core.background.worker import QueueWorker
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
 from agent_gateway_core.engine.cancellation import CancellationRegistry
 from agent_gateway_core.engine.execution_engine import ExecutionEngine
+from agent_gateway_core.engine.final_writes import FinalWrites
 from agent_gateway_core.engine.request import ExecutionRequest
 from agent_gateway_core.errors import (
     AgentDisabledError,
@@ -22,6 +24,7 @@ from agent_gateway_core.errors import (
     ConfigError,
     ConflictError,
     ExecutionCancelledError,
+    FinalWritePendingError,
     InputValidationError,
     NotFoundError,
     SetupRequiredError,
@@ -50,7 +53,9 @@ class BackgroundExecutions:
       lost), then enqueues a job, or, with no queue, runs it in a task of this process.
     - :meth:`cancel` signals the execution where it runs in this process (or as soon as it
       starts, when this process has taken it on), through the queue to whichever process runs
-      it, and ends a still-queued record at once.
+      it, and ends a still-queued record at once; one running under a gateway instance that
+      stopped (``orphans``) is ended at once too.
+    - :meth:`resume` runs again one that ``orphans`` handed back from a stopped instance.
     - :meth:`run_job` is what a worker calls with each delivery: it runs the execution if it
       is still ``queued`` (delivery is at-least-once, so a redelivered job is skipped), then
       acknowledges the job; an unexpected failure is retried through the queue and recorded
@@ -58,6 +63,11 @@ class BackgroundExecutions:
 
     - :meth:`aclose` stops the worker and the executions running in tasks of this process;
       one that had not started yet is recorded as cancelled (nothing else would ever run it).
+
+    An end that nothing else would ever record (a queue that gave up, one that refused the
+    job, a run whose end the store could not take) goes through ``final_writes``, retried
+    while the store is unavailable; a job whose run ended is acknowledged even when its end
+    is still waiting there.
 
     ``engine`` returns the current engine, so a reloaded workspace serves the next job.
     """
@@ -71,13 +81,17 @@ class BackgroundExecutions:
         clock: Clock,
         cancellations: CancellationRegistry,
         cancel_poll_seconds: float = 0.5,
+        orphans: OrphanRecovery | None = None,
+        final_writes: FinalWrites | None = None,
     ) -> None:
         self._engine = engine
         self._executions = executions
+        self._final_writes = final_writes or FinalWrites(executions, clock)
         self._queue = queue
         self._clock = clock
         self._cancellations = cancellations
         self._cancel_poll = cancel_poll_seconds
+        self._orphans = orphans
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
         # Executions this process has taken on to run, until their run ends; the detached
@@ -112,14 +126,16 @@ class BackgroundExecutions:
         try:
             await self._queue.enqueue(job)
         except BackendUnavailableError as exc:
-            await self._end_queued(request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code)
+            await self._end_queued_durably(
+                request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code
+            )
             raise
         return request.execution_id
 
     async def cancel(self, execution_id: str) -> bool:
         """Request cancellation; ``True`` if it was requested or recorded.
 
-        ``False`` when the execution is unknown or already finished, or runs in another
+        ``False`` when the execution is unknown or already finished, or runs in another live
         process that nothing can reach (there is no queue).
         """
         if self._cancellations.cancel(execution_id):
@@ -127,6 +143,8 @@ class BackgroundExecutions:
         record = await self._executions.get(execution_id)
         if record is None or record.status.is_terminal:
             return False
+        if self._orphans is not None and await self._orphans.cancel(record):
+            return True  # its owner is dead: nothing would ever reach it
         requested = False
         if execution_id in self._here:
             # Taken on by this process, not started yet: the signal lands as it starts.
@@ -144,6 +162,28 @@ class BackgroundExecutions:
             )
             requested = requested or ended
         return requested
+
+    async def resume(self, record: ExecutionRecord) -> None:
+        """Run again a ``queued`` execution this process has just taken on from a dead
+        instance: through the queue, or with none in a task of this process. One that cannot
+        be enqueued, or whose stored job no longer reads, is recorded as failed."""
+        execution_id = record.id
+        try:
+            request = request_from_record(record, record.job_payload or {})
+        except ValueError as exc:  # a payload this version cannot read
+            await self._end_queued_durably(
+                execution_id, ExecutionStatus.FAILED, f"cannot run it again: {exc}", "config_error"
+            )
+            return
+        if self._queue is None:
+            self._here.add(execution_id)
+            self._detached.add(execution_id)
+            self._spawn(self._run_detached(request), name=f"execution-{execution_id}")
+            return
+        try:
+            await self._queue.enqueue(job_for(request, self._clock.now()))
+        except BackendUnavailableError as exc:
+            await self._end_queued_durably(execution_id, ExecutionStatus.FAILED, str(exc), exc.code)
 
     # ---------------------------------------------------------------- workers
 
@@ -184,7 +224,7 @@ class BackgroundExecutions:
             except BackendUnavailableError:
                 return  # unacked: the queue delivers it again after its visibility timeout
             if not retried:
-                await self._end_queued(
+                await self._end_queued_durably(
                     execution_id,
                     ExecutionStatus.FAILED,
                     f"gave up after {delivery.attempt} attempt(s): {exc}",
@@ -204,7 +244,7 @@ class BackgroundExecutions:
             self._detached.discard(execution_id)
             self._ended_here(execution_id)
             try:
-                await self._end_queued(
+                await self._end_queued_durably(
                     execution_id,
                     ExecutionStatus.CANCELLED,
                     "the runtime was closed before the execution started",
@@ -238,12 +278,29 @@ class BackgroundExecutions:
             self._ended_here(record.id)
 
     async def _run_detached(self, request: ExecutionRequest) -> None:
+        cancelled = False
         try:
             await self._run_stored(request)
+        except BackendUnavailableError as exc:
+            # It could not start (a run that started records its own end): nothing else
+            # would ever run it, so it fails (or, if it did start after all, ends as it ran).
+            logger.warning("background execution %s could not start: %s", request.execution_id, exc)
+            await self._end_queued_durably(
+                request.execution_id,
+                ExecutionStatus.FAILED,
+                "the execution could not start: the store was unavailable",
+                exc.code,
+            )
         except Exception:
             logger.exception("background execution %s failed", request.execution_id)
+        except asyncio.CancelledError:
+            cancelled = True
+            raise
         finally:
-            self._detached.discard(request.execution_id)
+            if not cancelled:
+                # Else left to aclose, which records it as cancelled if it had not started
+                # yet (a run that started recorded its own end).
+                self._detached.discard(request.execution_id)
             self._ended_here(request.execution_id)
 
     def _ended_here(self, execution_id: str) -> None:
@@ -254,8 +311,12 @@ class BackgroundExecutions:
         """Run a stored ``queued`` execution; one that cannot run is recorded as failed."""
         try:
             await self._engine().run(request)
+        except FinalWritePendingError:
+            pass  # it ran; its end is stored as soon as the store is back
         except _CANNOT_RUN as exc:
-            await self._end_queued(request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code)
+            await self._end_queued_durably(
+                request.execution_id, ExecutionStatus.FAILED, str(exc), exc.code
+            )
         except ConflictError:
             pass  # cancelled while queued: already terminal
 
@@ -288,6 +349,18 @@ class BackgroundExecutions:
         self, execution_id: str, status: ExecutionStatus, error: str, error_code: str
     ) -> Coroutine[Any, Any, bool]:
         return end_queued(self._executions, self._clock, execution_id, status, error, error_code)
+
+    async def _end_queued_durably(
+        self, execution_id: str, status: ExecutionStatus, error: str, error_code: str
+    ) -> None:
+        """:meth:`_end_queued`, retried in the background while the store is unavailable."""
+        write = queued_ending(
+            self._executions, self._clock, execution_id, status, error, error_code
+        )
+        # Pending is as good as done here; a conflict means it is no longer queued (it
+        # started, or already ended).
+        with contextlib.suppress(FinalWritePendingError, ConflictError):
+            await self._final_writes.write(write)
 
     def _require_queue(self) -> ExecutionQueue:
         if self._queue is None:

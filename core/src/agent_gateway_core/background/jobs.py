@@ -7,7 +7,7 @@ from typing import Any
 
 from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionRecord
 from agent_gateway_core.domain.messages import Message
-from agent_gateway_core.engine.request import ExecutionRequest
+from agent_gateway_core.engine.request import ExecutionRequest, job_payload
 from agent_gateway_core.ports.execution_queue import ExecutionJob
 
 
@@ -15,24 +15,13 @@ def job_for(request: ExecutionRequest, enqueued_at: datetime) -> ExecutionJob:
     """The job that runs a stored ``queued`` execution.
 
     The record holds the message, input and identities; the payload carries only what the
-    record does not (per-call options, a schedule's instructions, prior messages), as plain
-    JSON: an output schema given as a pydantic class travels as its JSON Schema.
+    record does not (see :func:`~agent_gateway_core.engine.request.job_payload`).
     """
-    options = request.options
-    if isinstance(options.output_schema, type):
-        # A pydantic class does not cross processes; its JSON Schema validates the same.
-        schema = options.output_schema.model_json_schema()
-        options = options.model_copy(update={"output_schema": schema})
-    payload: dict[str, Any] = {"options": options.model_dump(mode="json", exclude_none=True)}
-    if request.instructions:
-        payload["instructions"] = request.instructions
-    if request.history:
-        payload["history"] = [message.model_dump(mode="json") for message in request.history]
     return ExecutionJob(
         execution_id=request.execution_id,
         agent_id=request.agent_id,
         enqueued_at=enqueued_at,
-        payload=payload,
+        payload=job_payload(request),
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from agent_gateway_core.json_nesting import DEFAULT_MAX_JSON_DEPTH
+
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -115,6 +117,8 @@ class Guardrails(BaseModel):
     timeout_seconds: float = Field(default=300.0, gt=0)
     tool_timeout_seconds: float = Field(default=60.0, gt=0)
     max_delegation_depth: int = Field(default=3, ge=0)
+    # Levels of objects and arrays a structured answer may nest; a deeper one fails validation.
+    max_output_depth: int = Field(default=DEFAULT_MAX_JSON_DEPTH, gt=0, le=200)
     # Input only: folded into timeout_seconds by the validator below, then cleared.
     timeout_ms: int | None = Field(default=None, gt=0, exclude=True, repr=False)
 

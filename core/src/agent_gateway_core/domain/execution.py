@@ -91,6 +91,14 @@ class ExecutionRecord(BaseModel):
     stop_reason: StopReason | None = None
     error: str | None = None
     usage: Usage = Field(default_factory=Usage)
+    # The gateway instance answerable for it until it ends: the one that accepted it while it
+    # is queued, the one running it once it runs (see the InstanceStore port). ``None`` when
+    # no instance held a lease for it (a runtime never started), or it predates ownership.
+    owner: str | None = None
+    # What a background execution needs to run beyond this record, as JSON: its queue job's
+    # payload (per-call options, a schedule's instructions, prior messages), kept so another
+    # process can run it again. ``None`` for an inline execution.
+    job_payload: dict[str, Any] | None = None
 
 
 class ExecutionOptions(BaseModel):

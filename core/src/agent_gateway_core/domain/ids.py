@@ -62,6 +62,11 @@ def new_record_id() -> str:
     return _uuid4_hex()
 
 
+def new_instance_id() -> str:
+    """A gateway instance (one process start): ``inst_`` followed by 16 hex characters."""
+    return f"inst_{_pool.take(8).hex()}"
+
+
 def workspace_schedule_id(agent_id: str, name: str) -> str:
     """Schedules declared in AGENT.md: ``{agent_id}:{name}``."""
     return f"{agent_id}:{name}"

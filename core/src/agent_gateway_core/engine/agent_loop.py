@@ -19,7 +19,12 @@ from agent_gateway_core.engine.request import StreamToolCall, StreamToolResult
 from agent_gateway_core.engine.schemas import CompiledSchema
 from agent_gateway_core.engine.structured_output import parse_structured_output, repair_prompt
 from agent_gateway_core.engine.tool_runner import ToolRunner, serialize_output, tool_message_content
-from agent_gateway_core.errors import ExecutionCancelledError, GuardrailError, OutputValidationError
+from agent_gateway_core.errors import (
+    ExecutionCancelledError,
+    GuardrailError,
+    LLMError,
+    OutputValidationError,
+)
 from agent_gateway_core.ports.llm_client import LLMResponse
 
 
@@ -81,7 +86,9 @@ class AgentLoop:
                         stop_reason=StopReason.COMPLETED,
                         raw_text=text,
                     )
-                output, errors = parse_structured_output(text, self._schema)
+                output, errors = parse_structured_output(
+                    text, self._schema, self._guardrails.max_output_depth
+                )
                 if not errors:
                     return LoopOutcome(
                         status=ExecutionStatus.SUCCEEDED,
@@ -180,10 +187,14 @@ def _invalid_output(text: str, errors: list[str], repaired: bool) -> LoopOutcome
 def ended(
     status: ExecutionStatus, reason: StopReason, error: Exception, raw_text: str
 ) -> LoopOutcome:
-    """An outcome for a loop stopped by ``error`` (cancelled, timed out, the model failed)."""
+    """An outcome for a loop stopped by ``error`` (cancelled, timed out, the model failed).
+
+    A model failure is recorded as its public message (the kind of failure, the provider and
+    the model), never the provider's own text, which the model caller has logged."""
     code = getattr(error, "code", "internal_error")
+    message = error.public_message if isinstance(error, LLMError) else str(error)
     return LoopOutcome(
-        status=status, stop_reason=reason, raw_text=raw_text, error=str(error), error_code=code
+        status=status, stop_reason=reason, raw_text=raw_text, error=message, error_code=code
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from agent_gateway_core.engine.agent_plan import AgentPlan, build_plan
 from agent_gateway_core.engine.cancellation import CancellationRegistry, CancellationToken
 from agent_gateway_core.engine.event_log import EventLog
 from agent_gateway_core.engine.execution_recorder import ExecutionRecorder
+from agent_gateway_core.engine.final_writes import FinalWrites
 from agent_gateway_core.engine.hooks import (
     AGENT_INVOKE_AFTER,
     AGENT_INVOKE_BEFORE,
@@ -47,6 +48,7 @@ from agent_gateway_core.errors import (
     AgentNotFoundError,
     ExecutionCancelledError,
     ExecutionTimeoutError,
+    FinalWritePendingError,
     InputValidationError,
     LLMError,
 )
@@ -79,6 +81,14 @@ class ExecutionEngine:
     persisted and *returned* as an :class:`ExecutionResult`. Work that does not depend on the
     request (tools, static prompt, model defaults, schema validators) is done once per agent
     and cached for the life of the engine, i.e. of the snapshot.
+
+    The store going away during a run does not end it: events it cannot take are kept for a
+    later write, and an end it cannot take is retried by ``final_writes`` until it can, while
+    the caller gets FinalWritePendingError (a BackendUnavailableError naming the execution,
+    with its result).
+
+    ``owner()`` is the gateway instance recorded as the owner of what it stores and starts
+    (see :class:`~agent_gateway_core.background.lease.InstanceLease`).
     """
 
     def __init__(
@@ -95,6 +105,8 @@ class ExecutionEngine:
         retrievers: Mapping[str, Retriever] | None = None,
         input_schemas: Mapping[str, SchemaSource] | None = None,
         output_schemas: Mapping[str, SchemaSource] | None = None,
+        final_writes: FinalWrites | None = None,
+        owner: Callable[[], str | None] = lambda: None,
     ) -> None:
         self._workspace = workspace
         self._tools = tools
@@ -108,7 +120,12 @@ class ExecutionEngine:
         self._prompts = PromptAssembler(memory, retrievers or {}, workspace.context_retrieval)
         self._schema_cache = SchemaCache()
         self._plans: dict[str, tuple[int, AgentPlan]] = {}
-        self._recorder = ExecutionRecorder(persistence.executions, clock)
+        self._recorder = ExecutionRecorder(
+            persistence.executions,
+            clock,
+            final_writes or FinalWrites(persistence.executions, clock),
+            owner=owner,
+        )
         self._persistence = persistence
 
     @property
@@ -222,8 +239,7 @@ class ExecutionEngine:
     ) -> ExecutionResult:
         request = prepared.request
         started = self._clock.monotonic()
-        await self._recorder.start(request)
-        events = self._recorder.event_log(request.execution_id)
+        events = await self._recorder.start(request)
         events.add(EventType.STARTED, agent_id=request.agent_id, model=prepared.settings.models[0])
         loop = self._loop(prepared, token, emit, events)
         hook_args = _invoke_hook_args(request)
@@ -253,7 +269,13 @@ class ExecutionEngine:
             validation_errors=outcome.validation_errors,
             duration_ms=int((self._clock.monotonic() - started) * 1000),
         )
-        await self._recorder.end(request.execution_id, result, outcome.validation_errors, events)
+        pending: FinalWritePendingError | None = None
+        try:
+            await self._recorder.end(
+                request.execution_id, result, outcome.validation_errors, events
+            )
+        except FinalWritePendingError as exc:
+            pending = exc  # stored in the background once the store is back
         if failure is not None:
             raise failure
         if result.succeeded:
@@ -266,6 +288,9 @@ class ExecutionEngine:
                 error_code=result.error_code,
                 **hook_args,
             )
+        if pending is not None:
+            # The run is over (and its hooks told), but the store does not say so yet.
+            raise pending
         return result
 
     def _loop(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from agent_gateway_core.domain.events import EventType, NewEvent
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionResult, ExecutionStatus
 from agent_gateway_core.engine.event_log import EventLog
-from agent_gateway_core.engine.request import ExecutionRequest
+from agent_gateway_core.engine.final_writes import FinalWrite, FinalWrites
+from agent_gateway_core.engine.request import ExecutionRequest, job_payload
 from agent_gateway_core.engine.structured_output import to_record
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.persistence.executions import ExecutionStore, ExecutionUpdate
@@ -20,7 +22,9 @@ _TERMINAL_EVENTS = {
 }
 
 
-def queued_record(request: ExecutionRequest, now: datetime) -> ExecutionRecord:
+def queued_record(
+    request: ExecutionRequest, now: datetime, owner: str | None = None
+) -> ExecutionRecord:
     """The record of a request that has been accepted and not started."""
     return ExecutionRecord(
         id=request.execution_id,
@@ -35,6 +39,7 @@ def queued_record(request: ExecutionRequest, now: datetime) -> ExecutionRecord:
         schedule_id=request.schedule_id,
         idempotency_key=request.idempotency_key,
         created_at=now,
+        owner=owner,
     )
 
 
@@ -44,42 +49,58 @@ class ExecutionRecorder:
 
     Events are buffered in an :class:`EventLog` and written in batches (one per round of
     tool calls); the last batch, ending with the terminal event, goes with the final
-    transition, atomically.
+    transition, atomically. A final transition the store cannot take while it is unavailable
+    goes to ``final_writes``, which retries it until it can.
+
+    ``owner()`` names the gateway instance recorded as the execution's owner, in the writes
+    that create it and move it to ``running`` (no write of its own).
     """
 
-    def __init__(self, store: ExecutionStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: ExecutionStore,
+        clock: Clock,
+        final_writes: FinalWrites,
+        *,
+        owner: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self._store = store
         self._clock = clock
-
-    def event_log(self, execution_id: str) -> EventLog:
-        return EventLog(self._store, execution_id, self._clock)
+        self._final_writes = final_writes
+        self._owner = owner
 
     async def accept(self, request: ExecutionRequest) -> None:
         """Store the execution as ``queued`` with its first event, for a background run."""
         now = self._clock.now()
-        await self._store.create(queued_record(request, now))
+        record = queued_record(request, now, self._owner())
+        # Kept with the record, so another process can run it again (see recovery).
+        await self._store.create(record.model_copy(update={"job_payload": job_payload(request)}))
         await self._store.append_events(
             request.execution_id, [NewEvent(type=EventType.QUEUED, at=now)]
         )
 
-    async def start(self, request: ExecutionRequest) -> None:
-        """Mark the execution running: one write either way.
+    async def start(self, request: ExecutionRequest) -> EventLog:
+        """Mark the execution running, one write either way; returns its event log.
 
         An inline execution is created directly as ``running`` (it was never waiting anywhere,
         and a second write would only cost time); one a queue accepted earlier moves on from
         ``queued``.
         """
+        execution_id = request.execution_id
         if not request.record_created:
             now = self._clock.now()
-            record = queued_record(request, now)
+            record = queued_record(request, now, self._owner())
             await self._store.create(
                 record.model_copy(update={"status": ExecutionStatus.RUNNING, "started_at": now})
             )
-            return
+            return EventLog(self._store, execution_id, self._clock, last_seq=0)
         await self._store.transition(
-            request.execution_id,
-            ExecutionUpdate(status=ExecutionStatus.RUNNING, at=self._clock.now()),
+            execution_id,
+            ExecutionUpdate(
+                status=ExecutionStatus.RUNNING, at=self._clock.now(), owner=self._owner()
+            ),
         )
+        return EventLog(self._store, execution_id, self._clock)
 
     async def end(
         self,
@@ -89,7 +110,8 @@ class ExecutionRecorder:
         events: EventLog,
     ) -> None:
         """Store the final status with result and usage, and the remaining events ending with
-        the terminal one, in one write."""
+        the terminal one, in one write. When the store is unavailable the write is retried in
+        the background and FinalWritePendingError raised."""
         events.add(
             _TERMINAL_EVENTS[result.status],
             status=result.status.value,
@@ -100,16 +122,22 @@ class ExecutionRecorder:
             usage=result.usage.model_dump(mode="json"),
             duration_ms=result.duration_ms,
         )
-        await self._store.transition(
-            execution_id,
-            ExecutionUpdate(
-                status=result.status,
-                at=self._clock.now(),
-                result=to_record(result.output),
-                raw_text=result.raw_text,
-                stop_reason=result.stop_reason,
-                error=result.error,
-                usage=result.usage,
-            ),
-            events.take(),
+        update = ExecutionUpdate(
+            status=result.status,
+            at=self._clock.now(),
+            result=to_record(result.output),
+            raw_text=result.raw_text,
+            stop_reason=result.stop_reason,
+            error=result.error,
+            usage=result.usage,
+            only_from=ExecutionStatus.RUNNING,
+        )
+        await self._final_writes.write(
+            FinalWrite(
+                execution_id=execution_id,
+                update=update,
+                events=events,
+                owner=self._owner(),
+                result=result,
+            )
         )

@@ -85,6 +85,14 @@ class ModelCaller:
                 # Text already streamed to the caller cannot be taken back.
                 last = index + 1 == len(models)
                 if last or progress.sent_text or isinstance(exc, _NOT_FALLBACK_WORTHY):
+                    # The provider's text stays here: callers are told only exc.public_message.
+                    logger.warning(
+                        "model %r failed for execution %s: %s: %s",
+                        model,
+                        call.execution_id,
+                        type(exc).__name__,
+                        exc,
+                    )
                     raise
                 index += 1
                 logger.warning(

@@ -38,6 +38,23 @@ class ExecutionRequest:
     record_created: bool = False
 
 
+def job_payload(request: ExecutionRequest) -> dict[str, Any]:
+    """What a background run of ``request`` needs beyond its stored record, as plain JSON:
+    per-call options, a schedule's instructions, prior messages. An output schema given as a
+    pydantic class travels as its JSON Schema (a class does not cross processes; its schema
+    validates the same)."""
+    options = request.options
+    if isinstance(options.output_schema, type):
+        schema = options.output_schema.model_json_schema()
+        options = options.model_copy(update={"output_schema": schema})
+    payload: dict[str, Any] = {"options": options.model_dump(mode="json", exclude_none=True)}
+    if request.instructions:
+        payload["instructions"] = request.instructions
+    if request.history:
+        payload["history"] = [message.model_dump(mode="json") for message in request.history]
+    return payload
+
+
 @dataclass(frozen=True, slots=True)
 class StreamStarted:
     """First item of a stream: the execution is persisted and about to call the model."""

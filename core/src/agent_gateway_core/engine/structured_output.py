@@ -14,18 +14,28 @@ from typing import Any
 from pydantic import BaseModel
 
 from agent_gateway_core.engine.schemas import CompiledSchema, SchemaSource
+from agent_gateway_core.json_nesting import DEFAULT_MAX_JSON_DEPTH, nesting_exceeds
 
 _FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*\s*\n(?P<body>.*?)\n?\s*```\s*$", re.DOTALL)
 
 
-def parse_structured_output(text: str, schema: CompiledSchema) -> tuple[Any, list[str]]:
+def parse_structured_output(
+    text: str, schema: CompiledSchema, max_depth: int = DEFAULT_MAX_JSON_DEPTH
+) -> tuple[Any, list[str]]:
     """Parse ``text`` as JSON (tolerating a Markdown code fence) and validate it.
 
     Returns ``(value, [])`` where value is a dict/list or a pydantic instance, or
-    ``(None, errors)``.
+    ``(None, errors)``. An answer nesting objects and arrays more than ``max_depth`` levels
+    deep is an error, found before parsing (so it can neither exhaust the parser's recursion
+    nor be stored as a value nothing can serialize again).
     """
     match = _FENCE.match(text)
     body = match.group("body") if match else text.strip()
+    if nesting_exceeds(body, max_depth):
+        return None, [
+            f"(root): the answer nests objects and arrays more than {max_depth} levels deep, "
+            "the limit (guardrails.max_output_depth)"
+        ]
     try:
         value = json.loads(body)
     except json.JSONDecodeError as exc:

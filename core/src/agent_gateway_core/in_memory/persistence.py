@@ -10,6 +10,7 @@ from agent_gateway_core.in_memory.stores import (
     InMemoryConversationStore,
     InMemoryExecutionStore,
     InMemoryIdempotencyStore,
+    InMemoryInstanceStore,
     InMemoryMcpServerStore,
     InMemoryNotificationLogStore,
     InMemoryScheduleStore,
@@ -19,6 +20,7 @@ from agent_gateway_core.ports.persistence import (
     ConversationStore,
     ExecutionStore,
     IdempotencyStore,
+    InstanceStore,
     McpServerStore,
     NotificationLogStore,
     PersistenceBackend,
@@ -46,6 +48,7 @@ class InMemoryPersistence(PersistenceBackend):
         self._user_configs = InMemoryUserConfigStore(box, self._health)
         self._mcp_servers = InMemoryMcpServerStore(box, self._health)
         self._idempotency = InMemoryIdempotencyStore(self._health)
+        self._instances = InMemoryInstanceStore(self._executions, self._health)
 
     @property
     def available(self) -> bool:
@@ -83,6 +86,10 @@ class InMemoryPersistence(PersistenceBackend):
     @property
     def idempotency(self) -> IdempotencyStore:
         return self._idempotency
+
+    @property
+    def instances(self) -> InstanceStore:
+        return self._instances
 
     async def initialize(self) -> None:
         """Nothing to prepare; kept so hosts treat every backend alike."""

@@ -27,8 +27,11 @@ class ModelDefaults(BaseModel):
     api_key: str | None = None
     fallback: tuple[str, ...] = ()
     timeout_seconds: float | None = Field(default=None, gt=0)
+    # Models a caller may name in options.model besides those configured here and in AGENT.md
+    # files; an entry ending in "*" allows every model starting with what precedes it.
+    allowed_overrides: tuple[str, ...] = ()
 
-    @field_validator("fallback", mode="before")
+    @field_validator("fallback", "allowed_overrides", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         # The existing product writes `fallback: null` (none) or one model string.

@@ -40,6 +40,8 @@ class ExecutionRow(Row):
     usage = column(JsonDocument())
     # The seq of the newest event: appending reserves the next ones with one atomic UPDATE.
     last_event_seq = column(Integer())
+    owner = column(Id, nullable=True)  # the gateway instance answerable for it (revision 0003)
+    job_payload = column(JsonDocument(), nullable=True)
 
     @classmethod
     def constraints(cls, table_prefix: str) -> tuple[SchemaItem, ...]:

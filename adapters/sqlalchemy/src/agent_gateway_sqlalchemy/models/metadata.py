@@ -12,6 +12,7 @@ from agent_gateway_sqlalchemy.models.columns import Row
 from agent_gateway_sqlalchemy.models.conversations import ConversationRow, MessageRow
 from agent_gateway_sqlalchemy.models.executions import ExecutionEventRow, ExecutionRow
 from agent_gateway_sqlalchemy.models.idempotency import IdempotencyRow
+from agent_gateway_sqlalchemy.models.instances import InstanceRow
 from agent_gateway_sqlalchemy.models.notifications import NotificationDeliveryRow
 from agent_gateway_sqlalchemy.models.schedules import ScheduleRow
 from agent_gateway_sqlalchemy.models.user_configs import McpServerRow, UserAgentConfigRow
@@ -41,6 +42,7 @@ class Tables:
     user_agent_configs: type[UserAgentConfigRow]
     mcp_servers: type[McpServerRow]
     idempotency_records: type[IdempotencyRow]
+    gateway_instances: type[InstanceRow]
 
 
 @functools.cache
@@ -65,4 +67,5 @@ def build_metadata(table_prefix: str = "", schema: str | None = None) -> Tables:
         user_agent_configs=concrete(UserAgentConfigRow),
         mcp_servers=concrete(McpServerRow),
         idempotency_records=concrete(IdempotencyRow),
+        gateway_instances=concrete(InstanceRow),
     )

@@ -103,7 +103,7 @@ class SqlAlchemyExecutionStore(ExecutionStore):
             async with writing as connection:
                 row = (await connection.execute(statement)).first()
                 if row is not None and events:
-                    await self._write_events(connection, execution_id, row.last_event_seq, events)
+                    await self.write_events(connection, execution_id, row.last_event_seq, events)
             if row is not None:
                 return execution_record(row._asdict())
         async with self._db.read() as connection:
@@ -148,9 +148,9 @@ class SqlAlchemyExecutionStore(ExecutionStore):
             ).scalar_one_or_none()
             if last_seq is None:
                 raise ExecutionNotFoundError(execution_id)
-            return await self._write_events(connection, execution_id, last_seq, events)
+            return await self.write_events(connection, execution_id, last_seq, events)
 
-    async def _write_events(
+    async def write_events(
         self,
         connection: AsyncConnection,
         execution_id: str,
@@ -211,4 +211,6 @@ def _changes(update: ExecutionUpdate) -> dict[str, Any]:
         changes["error"] = update.error
     if update.usage is not None:
         changes["usage"] = update.usage.model_dump(mode="json")
+    if update.owner is not None:
+        changes["owner"] = update.owner
     return changes

@@ -33,7 +33,7 @@ from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
 
 _FILTERS = ("agent_id", "status", "user_id", "session_id", "since")
 # Set by a transition when given; kept otherwise.
-_UPDATABLE = ("result", "raw_text", "stop_reason", "error", "usage")
+_UPDATABLE = ("result", "raw_text", "stop_reason", "error", "usage", "owner")
 
 
 class SqliteExecutionStore(ExecutionStore):
@@ -106,6 +106,7 @@ class SqliteExecutionStore(ExecutionStore):
             "new_stop_reason": None if update.stop_reason is None else update.stop_reason.value,
             "new_error": update.error,
             "new_usage": None if update.usage is None else update.usage.model_dump(mode="json"),
+            "new_owner": update.owner,
             "count": len(events),
         }
 
@@ -113,7 +114,7 @@ class SqliteExecutionStore(ExecutionStore):
             row = statement.first(connection, values) if statement is not None else None
             if row is not None:
                 if events:
-                    self._write_events(connection, execution_id, row["last_event_seq"], events)
+                    self.write_events(connection, execution_id, row["last_event_seq"], events)
                 return row
             current = self._status.first(connection, {"id": execution_id})
             if current is None:
@@ -151,7 +152,7 @@ class SqliteExecutionStore(ExecutionStore):
             )
             if reserved is None:
                 raise ExecutionNotFoundError(execution_id)
-            return self._write_events(connection, execution_id, reserved["last_event_seq"], events)
+            return self.write_events(connection, execution_id, reserved["last_event_seq"], events)
 
         first_seq = await self._db.write(append)
         return [
@@ -161,7 +162,7 @@ class SqliteExecutionStore(ExecutionStore):
             for seq, event in enumerate(events, start=first_seq)
         ]
 
-    def _write_events(
+    def write_events(
         self,
         connection: sqlite3.Connection,
         execution_id: str,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
 
 from agent_gateway.api.errors import ErrorBody
+from agent_gateway.api.limits import LimitedRoute
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.auth import Credentials, Principal, Scope
 from agent_gateway_core.errors import (
@@ -143,11 +144,48 @@ AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 """The answers every protected route may give, documented on each."""
 
+INVALID_REQUEST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": ErrorBody,
+        "description": "A parameter, header or the body is invalid or over a limit "
+        "(`request_validation_error`); `details` lists each problem.",
+    },
+}
+"""The answer to invalid parameters, documented on every protected route."""
 
-def protected_router(**kwargs: Any) -> APIRouter:
+BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body is not text in UTF-8, UTF-16 or UTF-32."},
+    413: {
+        "model": ErrorBody,
+        "description": "The body is larger than `server.max_request_body_bytes` "
+        "(`request_too_large`).",
+    },
+}
+"""The answers of a route that reads a JSON body, besides 422."""
+
+STORE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": ErrorBody,
+        "description": "A store the route needs is unavailable (`backend_unavailable`); "
+        "try again shortly.",
+    },
+}
+"""The answer of a route that reads or writes a store while it is down."""
+
+
+def protected_router(
+    *, responses: dict[int | str, dict[str, Any]] | None = None, **kwargs: Any
+) -> APIRouter:
     """A router whose every route requires an authenticated caller (each route still declares
-    its scope with :func:`requires`) and documents :data:`AUTH_RESPONSES`."""
-    return APIRouter(dependencies=[Depends(get_principal)], responses=AUTH_RESPONSES, **kwargs)
+    its scope with :func:`requires`), documents :data:`AUTH_RESPONSES`,
+    :data:`INVALID_REQUEST_RESPONSES` and ``responses``, and holds a JSON body to the request
+    limits."""
+    return APIRouter(
+        dependencies=[Depends(get_principal)],
+        responses={**AUTH_RESPONSES, **INVALID_REQUEST_RESPONSES, **(responses or {})},
+        route_class=LimitedRoute,
+        **kwargs,
+    )
 
 
 def user_id_of(principal: Principal) -> str | None:

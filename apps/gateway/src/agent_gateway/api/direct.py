@@ -8,12 +8,13 @@ endpoint, so OpenAPI documents the path, body, headers and answers exactly as be
 serves requests with a handler written for the purpose: the same services and
 authentication functions, the body validated straight from its bytes by the model's
 compiled validator, and the same error bodies (a ``RequestValidationError`` with FastAPI's
-``loc`` conventions, domain errors through the installed handlers).
+``loc`` conventions, domain errors through the installed handlers). The body is held to the
+gateway's request limits (:mod:`agent_gateway.api.limits`) exactly as
+:class:`~agent_gateway.api.limits.LimitedRoute` holds the bodies of FastAPI's routes.
 """
 
 from __future__ import annotations
 
-import email.message
 import json
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import request_response
 
 from agent_gateway.api.deps import IDEMPOTENCY_KEY_MAX_LENGTH, authorize, get_services
+from agent_gateway.api.limits import RequestLimits, is_json_content_type
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.auth import Principal, Scope
 
@@ -66,19 +68,23 @@ async def authorized(
 
 
 async def json_body(
-    request: Request, model: type[ModelT], errors: list[dict[str, Any]]
+    request: Request,
+    model: type[ModelT],
+    errors: list[dict[str, Any]],
+    limits: RequestLimits,
 ) -> ModelT | None:
     """The request's JSON body as ``model``; ``None`` with what is wrong added to ``errors``
     (FastAPI's types and ``loc``s), for a 422.
 
     As FastAPI's strict content type: the body is read as JSON only when the content type is
     ``application/json`` (or ``+json``); without a body the error is ``missing`` at ``body``.
+    A body breaking one of ``limits`` is that one error.
     """
     raw = await request.body()
     if not raw:
         errors.append({"type": "missing", "loc": ("body",), "msg": "Field required"})
         return None
-    if not _is_json(request.headers.get("content-type")):
+    if not is_json_content_type(request.headers.get("content-type")):
         errors.append(
             {
                 "type": "model_attributes_type",
@@ -88,16 +94,28 @@ async def json_body(
         )
         return None
     try:
-        return model.model_validate_json(raw)  # from the bytes in one pass: the common case
+        body = model.model_validate_json(raw)  # from the bytes in one pass: the common case
     except ValidationError:
-        return _as_fastapi_would(raw, model, errors)
+        return _as_fastapi_would(raw, model, errors, limits)
+    # The parser refuses lone surrogates and nesting past 200 levels; the rest is checked
+    # here, at the cost of a few byte counts unless the body is deep or broad enough to matter.
+    problem = limits.json_problem(raw, text_checked=True)
+    if problem is not None:
+        errors.append(problem)
+        return None
+    return body
 
 
 def _as_fastapi_would(
-    raw: bytes, model: type[ModelT], errors: list[dict[str, Any]]
+    raw: bytes, model: type[ModelT], errors: list[dict[str, Any]], limits: RequestLimits
 ) -> ModelT | None:
     """A body the one-pass validation refused, read again exactly as FastAPI reads one
-    (``json.loads``, then Python-mode validation), so the answer is the one FastAPI gives."""
+    (``json.loads``, then Python-mode validation), so the answer is the one FastAPI gives
+    (after the same check of the limits as :class:`~agent_gateway.api.limits.LimitedRoute`)."""
+    problem = limits.json_problem(raw)
+    if problem is not None:
+        errors.append(problem)
+        return None
     try:
         document = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -136,16 +154,3 @@ def raise_if_invalid(errors: list[dict[str, Any]]) -> None:
     """The 422 for ``errors``, through the installed handler, if there are any."""
     if errors:
         raise RequestValidationError(errors)
-
-
-def _is_json(content_type: str | None) -> bool:
-    if content_type == "application/json":  # nearly always: skip the parsing
-        return True
-    if not content_type:
-        return False
-    message = email.message.Message()
-    message["content-type"] = content_type
-    if message.get_content_maintype() != "application":
-        return False
-    subtype = message.get_content_subtype()
-    return subtype == "json" or subtype.endswith("+json")

@@ -15,10 +15,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agent_gateway.api.allowed_methods import allowed_methods
 from agent_gateway_core import errors as core
 
 logger = logging.getLogger("agent_gateway.api")
@@ -65,6 +66,8 @@ STATUS_BY_ERROR_CODE: dict[str, int] = {
     "execution_cancelled": 409,
     "guardrail_triggered": 422,
     "output_validation_error": 502,
+    # Another instance ended it: this one was cut off from the store past its lease.
+    "gateway_stopped": 503,
 }
 
 
@@ -115,6 +118,10 @@ def domain_error_response(
     if isinstance(exc, core.BackendUnavailableError):
         # The full message may name the server (a DSN's host and user): the log has it.
         logger.warning("backend unavailable: %s", message)
+        message = exc.public_message
+    elif isinstance(exc, core.LLMError):
+        # The provider's own text (it may quote the request) goes to the log only.
+        logger.warning("model call failed: %s: %s", type(exc).__name__, message)
         message = exc.public_message
     all_headers = _challenge(exc)
     all_headers.update(headers or {})
@@ -177,20 +184,33 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
         for err in exc.errors()
     ]
-    fields = ", ".join(".".join(str(p) for p in d["loc"]) for d in details)
+    problems = "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
     return error_response(
-        422, "request_validation_error", f"invalid request: {fields}", details=details
+        422, "request_validation_error", f"invalid request: {problems}", details=details
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+_HTTP_ERROR_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)  # all of the path's, not one route's
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=headers)
     return error_response(
         exc.status_code,
-        code.get(exc.status_code, f"http_{exc.status_code}"),
+        _HTTP_ERROR_CODES.get(exc.status_code, f"http_{exc.status_code}"),
         str(exc.detail),
-        headers=dict(exc.headers) if exc.headers else None,
+        headers=headers or None,
     )
 
 

@@ -20,6 +20,8 @@ from agent_gateway.api.errors import (
     status_for_error_code,
 )
 from agent_gateway.api.idempotency import claim_key, request_fingerprint
+from agent_gateway.api.model_overrides import check_model_override
+from agent_gateway.api.safe_json import dump_json
 from agent_gateway.api.schemas import AcceptedResponse, InvokeRequest, InvokeResponse
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.agent import ExecutionMode
@@ -59,6 +61,7 @@ async def invoke_agent(
         idempotency_key=idempotency_key,
     )
     try:
+        check_model_override(services.runtime.workspace, body.options)
         if idempotency_key is not None:
             earlier = await claim_key(
                 services,
@@ -165,9 +168,7 @@ def json_model_response(
 ) -> Response:
     """``model`` as a JSON answer, serialized by pydantic-core in one pass (``JSONResponse``
     would build the Python dicts first, then encode them with ``json``)."""
-    return Response(
-        model.model_dump_json(), status_code=status_code, headers=headers, media_type=JSON
-    )
+    return Response(dump_json(model), status_code=status_code, headers=headers, media_type=JSON)
 
 
 def id_header(execution_id: str) -> dict[str, str]:

@@ -1,16 +1,18 @@
 """Request and response bodies of the HTTP API (pydantic v2).
 
 Request bodies forbid unknown fields, so a typo (``mesage``) is a 422 naming the field instead
-of being silently ignored. Responses are built from domain objects by the ``from_*``
+of being silently ignored, and their booleans and integers are strict: ``0`` is not ``false``,
+``"5"`` and ``5.0`` are not ``5``. ``message`` is at most :data:`MAX_MESSAGE_CHARS` characters,
+as in the existing product. Responses are built from domain objects by the ``from_*``
 constructors, so routes stay a line or two of HTTP mapping.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, field_validator
 
 from agent_gateway_core.domain.agent import AgentScope, ExecutionMode
 from agent_gateway_core.domain.conversation import ConversationRecord, MessageRecord, Session
@@ -32,6 +34,12 @@ from agent_gateway_core.errors import ConfigError
 
 _REQUEST = ConfigDict(extra="forbid", populate_by_name=True)
 
+MAX_MESSAGE_CHARS = 102_400
+"""The longest ``message`` a request may carry (the existing product's limit)."""
+
+MAX_NAME_CHARS = 255
+"""The longest session id or model name a request may carry."""
+
 # ---------------------------------------------------------------- requests
 
 
@@ -40,10 +48,17 @@ class InvokeOptions(BaseModel):
 
     model_config = _REQUEST
 
-    model: str | None = Field(default=None, description="A litellm model string.")
-    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
-    max_tokens: int | None = Field(default=None, gt=0)
-    timeout_ms: int | None = Field(default=None, gt=0, description="Deadline of the execution.")
+    model: str | None = Field(
+        default=None,
+        max_length=MAX_NAME_CHARS,
+        description="A litellm model string: one the workspace configures (model.default, "
+        "model.fallback, an agent's model or fallback) or lists in model.allowed_overrides.",
+    )
+    temperature: Annotated[float, Strict()] | None = Field(default=None, ge=0.0, le=2.0)
+    max_tokens: StrictInt | None = Field(default=None, gt=0)
+    timeout_ms: StrictInt | None = Field(
+        default=None, gt=0, description="Deadline of the execution."
+    )
     output_schema: dict[str, Any] | None = Field(
         default=None, description="A JSON Schema the answer must match (overrides the agent's)."
     )
@@ -67,12 +82,12 @@ class InvokeRequest(BaseModel):
 
     model_config = _REQUEST
 
-    message: str = Field(description="The user message.")
+    message: str = Field(max_length=MAX_MESSAGE_CHARS, description="The user message.")
     input: dict[str, Any] = Field(
         default_factory=dict, description="Structured input, checked against the input schema."
     )
     options: InvokeOptions | None = None
-    run_async: bool = Field(
+    run_async: StrictBool = Field(
         default=False,
         alias="async",
         description="Run in the background: answer 202 at once and poll the execution.",
@@ -92,13 +107,15 @@ class ChatRequest(BaseModel):
 
     model_config = _REQUEST
 
-    message: str = Field(description="The user message of this turn.")
-    session_id: str | None = Field(default=None, description="Continue this session.")
+    message: str = Field(max_length=MAX_MESSAGE_CHARS, description="The user message of this turn.")
+    session_id: str | None = Field(
+        default=None, max_length=MAX_NAME_CHARS, description="Continue this session."
+    )
     input: dict[str, Any] | None = Field(
         default=None, description="Metadata merged into the session."
     )
     options: InvokeOptions | None = None
-    stream: bool = Field(default=False, description="Answer as Server-Sent Events.")
+    stream: StrictBool = Field(default=False, description="Answer as Server-Sent Events.")
 
     def execution_options(self) -> ExecutionOptions | None:
         return self.options.to_domain() if self.options else None

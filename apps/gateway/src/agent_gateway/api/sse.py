@@ -75,7 +75,12 @@ async def _chat_events(
             if event is not None:
                 yield sse_frame(next(ids), *event)
     except AgentGatewayError as exc:
-        yield sse_frame(next(ids), "error", _error_body(exc.code, str(exc), started.execution_id))
+        # As for an error response: an error with a public message (an unavailable backend)
+        # keeps what names the server for the log.
+        message = getattr(exc, "public_message", None) or str(exc)
+        if message != str(exc):
+            logger.warning("chat stream of execution %s failed: %s", started.execution_id, exc)
+        yield sse_frame(next(ids), "error", _error_body(exc.code, message, started.execution_id))
     except Exception:
         logger.exception("chat stream of execution %s failed", started.execution_id)
         yield sse_frame(

@@ -3,6 +3,7 @@
 from agent_gateway_core.in_memory.stores.conversations import InMemoryConversationStore
 from agent_gateway_core.in_memory.stores.executions import InMemoryExecutionStore
 from agent_gateway_core.in_memory.stores.idempotency import InMemoryIdempotencyStore
+from agent_gateway_core.in_memory.stores.instances import InMemoryInstanceStore
 from agent_gateway_core.in_memory.stores.notification_log import (
     InMemoryNotificationLogStore,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "InMemoryConversationStore",
     "InMemoryExecutionStore",
     "InMemoryIdempotencyStore",
+    "InMemoryInstanceStore",
     "InMemoryMcpServerStore",
     "InMemoryNotificationLogStore",
     "InMemoryScheduleStore",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from agent_gateway_core.domain.events import ExecutionEvent, NewEvent
@@ -107,6 +107,34 @@ class InMemoryExecutionStore(ExecutionStore):
         log = self._events.get(execution_id, [])
         return [event.model_copy(deep=True) for event in log if event.seq > after_seq]
 
+    # ---------------------------------------------------------------- for the instance store
+
+    async def select(self, accept: Callable[[ExecutionRecord], bool]) -> list[ExecutionRecord]:
+        """Copies of the records ``accept`` takes, in no particular order."""
+        await self._health.round_trip()
+        return [r.model_copy(deep=True) for r in self._records.values() if accept(r)]
+
+    async def change_if(
+        self,
+        execution_id: str,
+        accept: Callable[[ExecutionRecord], bool],
+        changes: dict[str, Any],
+        events: Sequence[NewEvent],
+    ) -> ExecutionRecord | None:
+        """Apply ``changes`` and append ``events`` in one step if ``accept(record)``; the new
+        record, or ``None`` when refused. ExecutionNotFoundError for an unknown id."""
+        async with self._lock:
+            current = self._records.get(execution_id)
+            await self._health.round_trip()
+            if current is None:
+                raise ExecutionNotFoundError(execution_id)
+            if not accept(current):
+                return None
+            updated = current.model_copy(update=changes, deep=True)
+            self._records[execution_id] = updated
+            self._append(execution_id, events)
+            return updated.model_copy(deep=True)
+
 
 def _changes(update: ExecutionUpdate) -> dict[str, Any]:
     changes: dict[str, Any] = {"status": update.status}
@@ -120,6 +148,7 @@ def _changes(update: ExecutionUpdate) -> dict[str, Any]:
         "stop_reason": update.stop_reason,
         "error": update.error,
         "usage": update.usage,
+        "owner": update.owner,
     }
     changes.update({name: value for name, value in optional.items() if value is not None})
     return changes

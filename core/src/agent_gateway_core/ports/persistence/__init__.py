@@ -8,6 +8,7 @@ from agent_gateway_core.ports.persistence.executions import (
     ExecutionUpdate,
 )
 from agent_gateway_core.ports.persistence.idempotency import IdempotencyStore
+from agent_gateway_core.ports.persistence.instances import InstanceStore, Takeover
 from agent_gateway_core.ports.persistence.notifications import (
     NotificationLogStore,
     NotificationQuery,
@@ -22,11 +23,13 @@ __all__ = [
     "ExecutionStore",
     "ExecutionUpdate",
     "IdempotencyStore",
+    "InstanceStore",
     "McpServerStore",
     "NotificationLogStore",
     "NotificationQuery",
     "Page",
     "PersistenceBackend",
     "ScheduleStore",
+    "Takeover",
     "UserConfigStore",
 ]

@@ -7,6 +7,7 @@ from typing import Protocol, runtime_checkable
 from agent_gateway_core.ports.persistence.conversations import ConversationStore
 from agent_gateway_core.ports.persistence.executions import ExecutionStore
 from agent_gateway_core.ports.persistence.idempotency import IdempotencyStore
+from agent_gateway_core.ports.persistence.instances import InstanceStore
 from agent_gateway_core.ports.persistence.notifications import NotificationLogStore
 from agent_gateway_core.ports.persistence.schedules import ScheduleStore
 from agent_gateway_core.ports.persistence.user_config import McpServerStore, UserConfigStore
@@ -45,6 +46,9 @@ class PersistenceBackend(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def instances(self) -> InstanceStore: ...
 
     async def initialize(self) -> None: ...
 

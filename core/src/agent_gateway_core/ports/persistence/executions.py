@@ -19,6 +19,7 @@ class ExecutionUpdate:
 
     ``only_from`` makes the change conditional: it is refused (InvalidTransitionError) unless
     the record is in exactly that status, even where the state machine would allow it.
+    ``owner`` records the gateway instance taking the execution on (as it starts running).
     """
 
     status: ExecutionStatus
@@ -29,6 +30,7 @@ class ExecutionUpdate:
     error: str | None = None
     usage: Usage | None = None
     only_from: ExecutionStatus | None = None
+    owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,7 +53,7 @@ class ExecutionStore(Protocol):
     - ``get`` returns the record or ``None``.
     - ``transition(id, update)`` applies a state change atomically and returns the new record.
       It sets ``started_at`` on ``running`` and ``finished_at`` on a terminal status (both from
-      ``update.at``). A change the state machine forbids (see ``ALLOWED_TRANSITIONS``) raises
+      ``update.at``), and ``owner`` when the update names one. A change the state machine forbids (see ``ALLOWED_TRANSITIONS``) raises
       :class:`~agent_gateway_core.errors.InvalidTransitionError` and changes nothing, and so
       does one whose ``update.only_from`` is not the record's status; an unknown id raises
       :class:`~agent_gateway_core.errors.ExecutionNotFoundError`. Two concurrent

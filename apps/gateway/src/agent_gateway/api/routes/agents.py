@@ -10,6 +10,8 @@ from pydantic import BaseModel
 from agent_gateway.api.catalog import catalog_of
 from agent_gateway.api.deps import (
     AUTH_RESPONSES,
+    BODY_RESPONSES,
+    STORE_RESPONSES,
     CurrentPrincipal,
     IdempotencyKey,
     Services,
@@ -44,16 +46,28 @@ INVOKE_DESCRIPTION = (
     "Run the agent once. The execution id is in the `X-Execution-Id` header of every answer. "
     "`async: true` (or an agent with `execution_mode: async`) answers 202 at once; poll "
     "`GET /v1/executions/{id}`. A failed execution answers with the standard error body: "
-    "502 model failure or invalid output, 504 timeout, 409 cancelled, 422 guardrail."
+    "502 model failure or invalid output, 504 timeout, 409 cancelled, 422 guardrail. "
+    "`options.model` must be a model the workspace configures or `model.allowed_overrides` "
+    "lists (else 422 `model_not_allowed`)."
 )
 INVOKE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **AUTH_RESPONSES,
+    **BODY_RESPONSES,
+    **STORE_RESPONSES,
     202: {"model": AcceptedResponse, "description": "Accepted to run in the background."},
     403: {"model": ErrorBody, "description": "The agent is disabled, or the scope is missing."},
     404: {"model": ErrorBody, "description": "Unknown agent."},
     409: {"model": ErrorBody, "description": "Cancelled, or Idempotency-Key reused."},
-    422: {"model": ErrorBody, "description": "Invalid body or input, or a guardrail stopped it."},
-    502: {"model": ErrorBody, "description": "The model failed or its answer was invalid."},
+    422: {
+        "model": ErrorBody,
+        "description": "Invalid body or input, a body over a limit, a model not allowed "
+        "(`model_not_allowed`), or a guardrail stopped it.",
+    },
+    502: {
+        "model": ErrorBody,
+        "description": "The model failed (the message names the kind of failure, the provider "
+        "and the model) or its answer was invalid.",
+    },
     504: {"model": ErrorBody, "description": "The execution timed out."},
 }
 
@@ -107,7 +121,7 @@ async def serve_invoke_as(
     services, principal = await authorized(request, Scope.AGENTS_INVOKE, agent_id=agent_id)
     errors: list[dict[str, Any]] = []
     key = direct_idempotency_key(request, errors)
-    body = await json_body(request, body_model, errors)
+    body = await json_body(request, body_model, errors, services.http_policy.limits)
     raise_if_invalid(errors)
     assert body is not None
     return await invoke_agent(

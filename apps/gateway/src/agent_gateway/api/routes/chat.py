@@ -8,6 +8,8 @@ from fastapi import Request, Response
 
 from agent_gateway.api.deps import (
     AUTH_RESPONSES,
+    BODY_RESPONSES,
+    STORE_RESPONSES,
     CurrentPrincipal,
     Services,
     protected_router,
@@ -17,6 +19,7 @@ from agent_gateway.api.deps import (
 from agent_gateway.api.direct import DirectRoute, authorized, json_body, raise_if_invalid
 from agent_gateway.api.errors import ErrorBody, domain_error_response
 from agent_gateway.api.invocation import failure_response, id_header, json_model_response
+from agent_gateway.api.model_overrides import check_model_override
 from agent_gateway.api.schemas import ChatRequest, ChatResponse
 from agent_gateway.api.sse import EVENT_STREAM, chat_stream_response, wants_event_stream
 from agent_gateway.services import GatewayServices
@@ -31,6 +34,26 @@ SESSION_ID_HEADER = "X-Session-Id"
 
 
 CHAT_PATH = "/v1/agents/{agent_id}/chat"
+
+SSE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "description": (
+        "Server-Sent Events, each `id: <n>` (from 1), `event: <type>` and one line of "
+        "`data: <JSON>`, in this order:\n\n"
+        "- `session` (first): `{session_id, execution_id, agent_id}`;\n"
+        "- `delta`: `{text}`, a piece of the answer;\n"
+        "- `tool_call`: `{id, name, arguments}`;\n"
+        "- `tool_result`: `{call_id, name, success, output, error, duration_ms}`;\n"
+        "- `done` (last, on success): a `ChatResponse`;\n"
+        "- `error` (last, on failure): the standard error body, `{error: {code, message, "
+        "details, execution_id}}`."
+    ),
+    "example": (
+        'id: 1\nevent: session\ndata: {"session_id":"sess_...","execution_id":"...",'
+        '"agent_id":"assistant"}\n\nid: 2\nevent: delta\ndata: {"text":"Hel"}\n\n'
+        'id: 3\nevent: done\ndata: {"session_id":"sess_...","status":"succeeded",...}\n\n'
+    ),
+}
 
 
 async def chat(
@@ -48,7 +71,7 @@ async def serve_chat(request: Request) -> Response:
     """``chat`` without FastAPI's per-request machinery (see :mod:`agent_gateway.api.direct`)."""
     services, principal = await authorized(request, Scope.AGENTS_INVOKE)
     errors: list[dict[str, Any]] = []
-    body = await json_body(request, ChatRequest, errors)
+    body = await json_body(request, ChatRequest, errors, services.http_policy.limits)
     raise_if_invalid(errors)
     assert body is not None
     return await answer_chat(services, principal, request, request.path_params["agent_id"], body)
@@ -64,6 +87,10 @@ async def answer_chat(
     """One turn: JSON, or a stream of Server-Sent Events."""
     execution_id = new_execution_id()
     headers = id_header(execution_id)
+    try:
+        check_model_override(services.runtime.workspace, body.options)
+    except AgentGatewayError as exc:
+        return domain_error_response(exc, headers=headers)
     arguments = (agent_id, body.message, body.session_id, body.input, body.execution_options())
     user_id = user_id_of(principal)
     if body.stream or wants_event_stream(request.headers.get("accept")):
@@ -104,13 +131,27 @@ router.routes.append(
         response_model=ChatResponse,
         responses={
             **AUTH_RESPONSES,
-            200: {"content": {EVENT_STREAM: {"schema": {"type": "string"}}}},
+            **BODY_RESPONSES,
+            **STORE_RESPONSES,
+            200: {
+                "description": "The turn (JSON), or its Server-Sent Events (`text/event-stream`).",
+                "content": {EVENT_STREAM: {"schema": SSE_SCHEMA}},
+            },
             403: {
                 "model": ErrorBody,
                 "description": "The agent is disabled, or the scope is missing.",
             },
             404: {"model": ErrorBody, "description": "Unknown agent, or not the caller's session."},
-            502: {"model": ErrorBody, "description": "The model failed."},
+            422: {
+                "model": ErrorBody,
+                "description": "Invalid body, a body over a limit, or a model not allowed "
+                "(`model_not_allowed`).",
+            },
+            502: {
+                "model": ErrorBody,
+                "description": "The model failed (the message names the kind of failure, the "
+                "provider and the model).",
+            },
             504: {"model": ErrorBody, "description": "The turn timed out."},
         },
         tags=["Chat"],

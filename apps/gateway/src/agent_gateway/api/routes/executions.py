@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Response
+from pydantic import RootModel
 
 from agent_gateway.api.deps import (
+    STORE_RESPONSES,
     CurrentPrincipal,
     Services,
     protected_router,
@@ -15,6 +16,8 @@ from agent_gateway.api.deps import (
     user_id_of,
 )
 from agent_gateway.api.errors import ErrorBody
+from agent_gateway.api.limits import DIGITS_ONLY, After, Offset, Since
+from agent_gateway.api.safe_json import json_response
 from agent_gateway.api.schemas import (
     CancelResponse,
     ExecutionEventOut,
@@ -27,7 +30,9 @@ from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
 from agent_gateway_core.errors import ConflictError, ExecutionNotFoundError
 from agent_gateway_core.ports.persistence.executions import ExecutionQuery
 
-router = protected_router(tags=["Executions"])
+router = protected_router(tags=["Executions"], responses=STORE_RESPONSES)
+
+_EventList = RootModel[list[ExecutionEventOut]]
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown, or not the caller's."}
@@ -45,14 +50,10 @@ async def list_executions(
     principal: CurrentPrincipal,
     agent_id: str | None = None,
     status: ExecutionStatus | None = None,
-    since: Annotated[
-        datetime | None, Query(description="Created at or after (ISO 8601; UTC if no offset).")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> ExecutionPage:
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
+    since: Since = None,
+    limit: Annotated[int, Query(ge=1, le=200), DIGITS_ONLY] = 50,
+    offset: Offset = 0,
+) -> Response:
     page = await services.persistence.executions.query(
         ExecutionQuery(
             agent_id=agent_id,
@@ -63,11 +64,13 @@ async def list_executions(
             offset=offset,
         )
     )
-    return ExecutionPage(
-        items=[ExecutionOut.from_record(r) for r in page.items],
-        total=page.total,
-        limit=page.limit,
-        offset=page.offset,
+    return json_response(
+        ExecutionPage(
+            items=[ExecutionOut.from_record(r) for r in page.items],
+            total=page.total,
+            limit=page.limit,
+            offset=page.offset,
+        )
     )
 
 
@@ -80,8 +83,10 @@ async def list_executions(
 )
 async def get_execution(
     execution_id: str, services: Services, principal: CurrentPrincipal
-) -> ExecutionOut:
-    return ExecutionOut.from_record(await _own_record(services, principal, execution_id))
+) -> Response:
+    return json_response(
+        ExecutionOut.from_record(await _own_record(services, principal, execution_id))
+    )
 
 
 @router.get(
@@ -95,11 +100,11 @@ async def list_execution_events(
     execution_id: str,
     services: Services,
     principal: CurrentPrincipal,
-    after: Annotated[int, Query(ge=0, description="Only events with a greater seq.")] = 0,
-) -> list[ExecutionEventOut]:
+    after: After = 0,
+) -> Response:
     await _own_record(services, principal, execution_id)
     events = await services.persistence.executions.list_events(execution_id, after)
-    return [ExecutionEventOut.from_event(e) for e in events]
+    return json_response(_EventList([ExecutionEventOut.from_event(e) for e in events]))
 
 
 @router.post(

@@ -48,6 +48,21 @@ async def health_report(services: GatewayServices | None) -> dict[str, Any]:
         "auth": "on" if services.auth_enabled else "off",
         "started_at": services.started_at.isoformat(),
         "checks": checks,
+        "recovery": _recovery(services),
+    }
+
+
+def _recovery(services: GatewayServices) -> dict[str, Any]:
+    """This instance, and the executions of stopped instances it recovered since it started."""
+    report = services.runtime.recovery
+    return {
+        "instance_id": services.runtime.instance_id,
+        "sweeps": report.sweeps,
+        "orphans_found": report.found,
+        "failed": report.failed,
+        "handed_back": report.handed_back,
+        "last_sweep_at": report.last_sweep_at.isoformat() if report.last_sweep_at else None,
+        "last_error": report.last_error,
     }
 
 
@@ -56,8 +71,9 @@ async def health_report(services: GatewayServices | None) -> dict[str, Any]:
     summary="Gateway health",
     description=(
         "`status` is `ok` (200), `degraded` or `starting` (503). With a valid credential (or "
-        "with authentication off) the answer also has the version, counts, and each "
-        "dependency's state under `checks`."
+        "with authentication off) the answer also has the version, counts, each "
+        "dependency's state under `checks`, and under `recovery` this instance's id and the "
+        "executions of stopped instances it ended or handed back since it started."
     ),
     responses={503: {"description": "Degraded (a dependency is down) or starting."}},
 )

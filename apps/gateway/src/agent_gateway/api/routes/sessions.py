@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Query, Response
+from pydantic import RootModel
 
 from agent_gateway.api.deps import (
     CurrentPrincipal,
@@ -14,6 +15,8 @@ from agent_gateway.api.deps import (
     user_id_of,
 )
 from agent_gateway.api.errors import ErrorBody
+from agent_gateway.api.limits import DIGITS_ONLY
+from agent_gateway.api.safe_json import json_response
 from agent_gateway.api.schemas import SessionDetail, SessionOut
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.auth import Principal, Scope
@@ -21,6 +24,8 @@ from agent_gateway_core.domain.conversation import Session
 from agent_gateway_core.errors import SessionNotFoundError
 
 router = protected_router(tags=["Sessions"])
+
+_SessionList = RootModel[list[SessionOut]]
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown, expired or not the caller's."}
@@ -37,10 +42,10 @@ async def list_sessions(
     services: Services,
     principal: CurrentPrincipal,
     agent_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[SessionOut]:
+    limit: Annotated[int, Query(ge=1, le=200), DIGITS_ONLY] = 50,
+) -> Response:
     sessions = services.runtime.list_sessions(agent_id, limit, user_id=user_id_of(principal))
-    return [SessionOut.from_session(s) for s in sessions]
+    return json_response(_SessionList([SessionOut.from_session(s) for s in sessions]))
 
 
 @router.get(
@@ -50,10 +55,8 @@ async def list_sessions(
     response_model=SessionDetail,
     responses=_NOT_FOUND,
 )
-async def get_session(
-    session_id: str, services: Services, principal: CurrentPrincipal
-) -> SessionDetail:
-    return SessionDetail.from_session(_own_session(services, principal, session_id))
+async def get_session(session_id: str, services: Services, principal: CurrentPrincipal) -> Response:
+    return json_response(SessionDetail.from_session(_own_session(services, principal, session_id)))
 
 
 @router.delete(

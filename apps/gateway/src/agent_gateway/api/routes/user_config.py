@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from agent_gateway.api.deps import (
+    BODY_RESPONSES,
+    STORE_RESPONSES,
     CurrentPrincipal,
     Services,
     protected_router,
@@ -26,7 +28,7 @@ from agent_gateway_core.domain.agent import AgentScope
 from agent_gateway_core.domain.auth import Scope
 from agent_gateway_core.errors import AgentConfigNotFoundError
 
-router = protected_router(tags=["User Config"])
+router = protected_router(tags=["User Config"], responses=STORE_RESPONSES)
 
 CONFIG_PATH = "/v1/agents/{agent_id}/config"
 
@@ -63,6 +65,7 @@ async def get_setup_schema(agent_id: str, services: Services) -> SetupSchemaResp
     ),
     response_model=AgentConfigResponse,
     responses={
+        **BODY_RESPONSES,
         404: {"model": ErrorBody, "description": "Unknown agent."},
         422: {
             "model": ErrorBody,

@@ -16,6 +16,7 @@ from agent_gateway_testing.contracts.persistence.backend import PersistenceLifec
 from agent_gateway_testing.contracts.persistence.conversations import ConversationStoreContract
 from agent_gateway_testing.contracts.persistence.executions import ExecutionStoreContract
 from agent_gateway_testing.contracts.persistence.idempotency import IdempotencyStoreContract
+from agent_gateway_testing.contracts.persistence.instances import InstanceStoreContract
 from agent_gateway_testing.contracts.persistence.notifications import (
     NotificationLogStoreContract,
 )
@@ -35,6 +36,7 @@ class PersistenceBackendContract(
     UserConfigStoreContract,
     McpServerStoreContract,
     IdempotencyStoreContract,
+    InstanceStoreContract,
 ):
     """The whole PersistenceBackend contract: lifecycle plus every store."""
 
@@ -43,6 +45,7 @@ __all__ = [
     "ConversationStoreContract",
     "ExecutionStoreContract",
     "IdempotencyStoreContract",
+    "InstanceStoreContract",
     "McpServerStoreContract",
     "NotificationLogStoreContract",
     "PersistenceBackendContract",

@@ -46,6 +46,14 @@ class ExecutionStoreContract(PersistenceFixture):
         await persistence.executions.create(record)
         assert await persistence.executions.get(record.id) == record
 
+    async def test_execution_create_keeps_the_owner_and_the_job_payload(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        payload = {"options": {"model": "m", "output_schema": {"type": "object"}}, "n": [1, 2]}
+        record = execution(owner="inst-1", job_payload=payload)
+        await persistence.executions.create(record)
+        assert await persistence.executions.get(record.id) == record
+
     async def test_execution_get_unknown_returns_none(
         self, persistence: PersistenceBackend
     ) -> None:
@@ -127,6 +135,21 @@ class ExecutionStoreContract(PersistenceFixture):
         assert updated.model_dump(exclude={"status", "started_at"}) == record.model_dump(
             exclude={"status", "started_at"}
         )
+
+    async def test_execution_transition_records_the_owner_it_names(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(owner="inst-accepted")
+        await persistence.executions.create(record)
+        started = await persistence.executions.transition(
+            record.id, ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1), owner="inst-ran")
+        )
+        assert started.owner == "inst-ran"
+        ended = await persistence.executions.transition(
+            record.id, ExecutionUpdate(status=ExecutionStatus.SUCCEEDED, at=at(2))
+        )
+        assert ended.owner == "inst-ran"  # kept when the update names none
+        assert await persistence.executions.get(record.id) == ended
 
     @pytest.mark.parametrize(
         ("current", "target"), _ALL_PAIRS, ids=[f"{c.value}->{t.value}" for c, t in _ALL_PAIRS]
