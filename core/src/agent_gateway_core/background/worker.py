@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -17,7 +18,9 @@ class QueueWorker:
     """Hands each delivery of ``queue`` to ``run_job`` (which acks, retries or gives up).
 
     A queue that is unreachable is retried every ``receive_timeout_seconds``, so a worker
-    outlives a broker restart. Cancelling :meth:`run` cancels the jobs running too.
+    outlives a broker restart. While a job runs, its delivery is extended every third of the
+    queue's visibility timeout, so a long run is not handed to another consumer. Cancelling
+    :meth:`run` cancels the jobs running too.
     """
 
     def __init__(
@@ -45,7 +48,7 @@ class QueueWorker:
                 if delivery is None:
                     self._slots.release()
                     continue
-                task = asyncio.create_task(self._run_job(delivery))
+                task = asyncio.create_task(self._run_extending(delivery))
                 running.add(task)
                 task.add_done_callback(running.discard)
                 task.add_done_callback(lambda _: self._slots.release())
@@ -53,6 +56,24 @@ class QueueWorker:
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+
+    async def _run_extending(self, delivery: Delivery) -> None:
+        keepalive = asyncio.create_task(self._keep_extending(delivery))
+        try:
+            await self._run_job(delivery)
+        finally:
+            keepalive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keepalive
+
+    async def _keep_extending(self, delivery: Delivery) -> None:
+        interval = max(0.05, self._queue.visibility_timeout_seconds / 3)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self._queue.extend(delivery)
+            except BackendUnavailableError as exc:  # tried again at the next interval
+                logger.warning("could not extend %s: %s", delivery.job.execution_id, exc)
 
     async def _receive(self) -> Delivery | None:
         try:

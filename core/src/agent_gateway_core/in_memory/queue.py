@@ -101,6 +101,13 @@ class InMemoryExecutionQueue(ExecutionQueue):
                     self._job_arrived.wait(), min(remaining, self._poll_interval)
                 )
 
+    async def extend(self, delivery: Delivery) -> None:
+        await self._health.round_trip()
+        self._reclaim_expired()  # a delivery already past its timeout is not brought back
+        in_flight = self._in_flight.get(delivery.receipt)
+        if in_flight is not None:
+            in_flight.visible_again_at = self._clock.monotonic() + self._visibility_timeout
+
     async def ack(self, delivery: Delivery) -> None:
         await self._health.round_trip()
         self._in_flight.pop(delivery.receipt, None)

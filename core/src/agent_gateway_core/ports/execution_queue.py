@@ -36,6 +36,10 @@ class ExecutionQueue(Protocol):
     - ``receive(timeout_seconds)`` hands out one job, oldest first, or returns ``None`` after
       the timeout. A received job is invisible to other consumers until acked, retried, or
       its visibility timeout passes (then it is delivered again, ``attempt`` + 1).
+    - ``extend(delivery)`` restarts the visibility timeout of a job still being worked on, so
+      a long run is not delivered to another consumer while its consumer keeps extending it
+      (consumers extend every third of ``visibility_timeout_seconds``). Extending an acked,
+      retried or unknown delivery is harmless.
     - ``ack(delivery)`` removes the job for good. Acking twice is harmless.
     - ``retry(delivery, error)`` puts the job back with ``attempt`` + 1, or moves it to the
       dead letters when ``max_attempts`` is reached; returns ``True`` if it will be retried.
@@ -50,9 +54,16 @@ class ExecutionQueue(Protocol):
 
     max_attempts: int
 
+    @property
+    def visibility_timeout_seconds(self) -> float:
+        """How long a received job stays invisible before it is delivered again."""
+        ...
+
     async def enqueue(self, job: ExecutionJob) -> None: ...
 
     async def receive(self, timeout_seconds: float) -> Delivery | None: ...
+
+    async def extend(self, delivery: Delivery) -> None: ...
 
     async def ack(self, delivery: Delivery) -> None: ...
 

@@ -139,6 +139,29 @@ class ExecutionQueueContract:
         assert again.attempt == again.job.attempt == first.attempt + 1
         assert again.receipt != first.receipt
 
+    async def test_an_extended_delivery_is_not_delivered_again_while_extended(
+        self, queue: ExecutionQueue, advance_time: AdvanceTime
+    ) -> None:
+        assert queue.visibility_timeout_seconds == pytest.approx(self.visibility_timeout_seconds)
+        await queue.enqueue(job())
+        first = await self._receive(queue)
+        for _ in range(3):  # 3 x 0.6 of the timeout: past it, had it not been extended
+            await advance_time(self.visibility_timeout_seconds * 0.6)
+            await queue.extend(first)
+        assert await queue.receive(self.nothing_seconds) is None
+        await advance_time(self.visibility_timeout_seconds * 1.5)  # no longer extended
+        again = await self._receive(queue)
+        assert again.job.execution_id == first.job.execution_id
+        assert again.attempt == first.attempt + 1
+
+    async def test_extending_an_acked_delivery_is_harmless(self, queue: ExecutionQueue) -> None:
+        await queue.enqueue(job())
+        delivery = await self._receive(queue)
+        await queue.ack(delivery)
+        await queue.extend(delivery)
+        assert await queue.receive(self.nothing_seconds) is None
+        assert await queue.pending_count() == 0
+
     async def test_ack_removes_the_job_for_good(
         self, queue: ExecutionQueue, advance_time: AdvanceTime
     ) -> None:

@@ -1,0 +1,39 @@
+"""A queue worker keeps a long run's delivery from being handed to another consumer."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from agent_gateway_core.background.worker import QueueWorker
+from agent_gateway_core.in_memory import InMemoryExecutionQueue
+from agent_gateway_core.ports.execution_queue import Delivery, ExecutionJob
+
+pytestmark = pytest.mark.unit
+
+
+async def test_a_run_longer_than_the_visibility_timeout_is_not_delivered_twice() -> None:
+    queue = InMemoryExecutionQueue(visibility_timeout_seconds=0.2, max_attempts=3)
+    await queue.enqueue(
+        ExecutionJob(execution_id="e1", agent_id="a", enqueued_at=datetime.now(UTC))
+    )
+    runs: list[int] = []
+
+    async def run_job(delivery: Delivery) -> None:
+        runs.append(delivery.attempt)
+        await asyncio.sleep(0.7)  # 3.5 visibility timeouts
+        await queue.ack(delivery)
+
+    workers = [
+        asyncio.create_task(QueueWorker(queue, run_job, receive_timeout_seconds=0.05).run())
+        for _ in range(2)
+    ]
+    await asyncio.sleep(1.0)
+    for worker in workers:
+        worker.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
+
+    assert runs == [1]
+    assert await queue.pending_count() == 0
