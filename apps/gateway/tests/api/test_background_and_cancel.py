@@ -41,6 +41,34 @@ async def test_async_invoke_answers_202_and_the_queue_runs_it(
     assert events[-1]["type"] == "execution.completed"
 
 
+async def test_options_async_as_the_existing_product_sends_it_answers_202_with_a_location(
+    client: httpx.AsyncClient, model: ScriptedLLM, wait_for_status: WaitForStatus
+) -> None:
+    model.push(reply("done later"))
+    body = {"message": "hi", "options": {"async": True, "timeout_ms": 60_000}}
+
+    response = await client.post("/v1/agents/assistant/invoke", json=body)
+
+    assert response.status_code == 202
+    execution_id = response.json()["execution_id"]
+    assert response.headers["Location"] == f"/v1/executions/{execution_id}"
+    assert response.json()["poll_url"] == f"/v1/executions/{execution_id}"
+    followed = await wait_for_status(execution_id, "succeeded")
+    assert followed["raw_text"] == "done later"
+
+
+@pytest.mark.parametrize("timeout_ms", [999, 300_001])
+async def test_timeout_ms_is_between_1_000_and_300_000_as_in_the_existing_product(
+    client: httpx.AsyncClient, timeout_ms: int
+) -> None:
+    body = {"message": "hi", "options": {"timeout_ms": timeout_ms}}
+
+    response = await client.post("/v1/agents/assistant/invoke", json=body)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["loc"] == ["body", "options", "timeout_ms"]
+
+
 async def test_background_executions_keep_the_options(
     client: httpx.AsyncClient, model: ScriptedLLM, wait_for_status: WaitForStatus
 ) -> None:
@@ -59,6 +87,7 @@ async def test_an_agent_with_execution_mode_async_always_answers_202(
     response = await client.post("/v1/agents/batch/invoke", json={"message": "summarise"})
 
     assert response.status_code == 202
+    assert response.headers["Location"] == f"/v1/executions/{response.json()['execution_id']}"
     await wait_for_status(response.json()["execution_id"], "succeeded")
 
 

@@ -47,7 +47,7 @@ async def test_list_filters_by_agent_status_and_since(
     model.push(ScriptedReply(hang=True))
     timed_out = (
         await client.post(
-            "/v1/agents/assistant/invoke", json={"message": "hi", "options": {"timeout_ms": 50}}
+            "/v1/agents/assistant/invoke", json={"message": "hi", "options": {"timeout_ms": 1000}}
         )
     ).headers["X-Execution-Id"]
     model.push(ScriptedReply(content='{"category": "bug", "urgent": false}'))

@@ -67,7 +67,7 @@ async def test_a_repeat_of_a_failed_execution_replays_the_failure(
     client: httpx.AsyncClient, model: ScriptedLLM
 ) -> None:
     model.push(ScriptedReply(hang=True))
-    body = {"message": "hi", "options": {"timeout_ms": 100}}
+    body = {"message": "hi", "options": {"timeout_ms": 1000}}
 
     first = await client.post(INVOKE, json=body, headers=keyed("k-3"))
     again = await client.post(INVOKE, json=body, headers=keyed("k-3"))

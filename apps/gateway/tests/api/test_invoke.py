@@ -196,7 +196,7 @@ async def test_a_model_that_hangs_past_timeout_ms_is_504(
 ) -> None:
     model.push(ScriptedReply(hang=True))
 
-    response = await client.post(INVOKE, json={"message": "hi", "options": {"timeout_ms": 200}})
+    response = await client.post(INVOKE, json={"message": "hi", "options": {"timeout_ms": 1000}})
 
     assert response.status_code == 504
     error = response.json()["error"]

@@ -42,7 +42,8 @@ NEEDS_AN_EXTRA: dict[str, tuple[Callable[[Gateway], Any], str]] = {
 async def test_a_feature_without_its_adapter_stops_startup_with_the_install_line(
     feature: str, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "agent_gateway_oauth2", None)  # as if it were not installed
+    for adapter in ("agent_gateway_oauth2", "agent_gateway_redis", "agent_gateway_rabbitmq"):
+        monkeypatch.setitem(sys.modules, adapter, None)  # as if it were not installed
     configure, extra = NEEDS_AN_EXTRA[feature]
     gw = Gateway(workspace=write_workspace())
     configure(gw)
@@ -70,8 +71,9 @@ async def test_use_oauth2_after_auth_false_turns_auth_on_and_needs_its_adapter(
     ],
 )
 async def test_a_backend_chosen_in_gateway_yaml_needs_its_extra_too(
-    section: str, extra: str, write_workspace: WriteWorkspace
+    section: str, extra: str, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(sys.modules, f"agent_gateway_{extra}", None)  # as if not installed
     with pytest.raises(MissingExtraError, match=rf"pip install 'agents-gateway\[{extra}\]'"):
         async with Gateway(workspace=write_workspace(yaml=section), auth=False):
             pass
@@ -167,8 +169,9 @@ async def test_use_notifications_none_clears_what_would_have_failed(
 
 
 async def test_a_failed_startup_leaves_the_gateway_startable(
-    write_workspace: WriteWorkspace,
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(sys.modules, "agent_gateway_redis", None)  # as if not installed
     gw = Gateway(workspace=write_workspace(), auth=False).use_redis_queue()
     with pytest.raises(MissingExtraError):
         await gw.startup()

@@ -77,7 +77,7 @@ async def invoke_agent(
                 # The first request failed before its execution was stored (say, invalid
                 # input): nothing was accepted, so this one runs under the id the key holds.
                 request = dataclasses.replace(request, execution_id=earlier)
-        return await _run(services, request, run_async=body.run_async)
+        return await _run(services, request, run_async=body.wants_async)
     except AgentGatewayError as exc:
         if status_for(exc) >= 500:
             logger.error("invoke of %r failed: %s", agent_id, exc)
@@ -137,8 +137,11 @@ def failure_response(result: ExecutionResult, headers: dict[str, str]) -> JSONRe
 
 
 def _accepted(execution_id: str, status: ExecutionStatus) -> Response:
-    body = AcceptedResponse(execution_id=execution_id, status=status)
-    return json_model_response(body, status_code=202, headers=id_header(execution_id))
+    poll_url = f"/v1/executions/{execution_id}"
+    body = AcceptedResponse(execution_id=execution_id, status=status, poll_url=poll_url)
+    headers = id_header(execution_id)
+    headers["Location"] = poll_url
+    return json_model_response(body, status_code=202, headers=headers)
 
 
 def _result_of(record: ExecutionRecord, ending: dict[str, Any]) -> ExecutionResult:

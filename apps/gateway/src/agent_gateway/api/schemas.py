@@ -57,10 +57,19 @@ class InvokeOptions(BaseModel):
     temperature: Annotated[float, Strict()] | None = Field(default=None, ge=0.0, le=2.0)
     max_tokens: StrictInt | None = Field(default=None, gt=0)
     timeout_ms: StrictInt | None = Field(
-        default=None, gt=0, description="Deadline of the execution."
+        default=None,
+        ge=1_000,
+        le=300_000,
+        description="Deadline of the execution, in milliseconds (1,000 to 300,000).",
     )
     output_schema: dict[str, Any] | None = Field(
         default=None, description="A JSON Schema the answer must match (overrides the agent's)."
+    )
+    run_async: StrictBool = Field(
+        default=False,
+        alias="async",
+        description="Run in the background: answer 202 at once, with a `Location` to poll "
+        "(as `options.async` in the existing product; `async` beside `options` works too).",
     )
 
     @field_validator("output_schema")
@@ -74,7 +83,7 @@ class InvokeOptions(BaseModel):
         return value
 
     def to_domain(self) -> ExecutionOptions:
-        return ExecutionOptions(**self.model_dump(exclude_none=True))
+        return ExecutionOptions(**self.model_dump(exclude_none=True, exclude={"run_async"}))
 
 
 class InvokeRequest(BaseModel):
@@ -100,6 +109,11 @@ class InvokeRequest(BaseModel):
 
     def execution_options(self) -> ExecutionOptions:
         return self.options.to_domain() if self.options else ExecutionOptions()
+
+    @property
+    def wants_async(self) -> bool:
+        """Whether the caller asked to run in the background, either way it may say so."""
+        return self.run_async or (self.options is not None and self.options.run_async)
 
 
 class ChatRequest(BaseModel):
@@ -155,6 +169,7 @@ class AcceptedResponse(BaseModel):
 
     execution_id: str
     status: ExecutionStatus
+    poll_url: str = Field(description="Where to follow it: `GET /v1/executions/{id}`.")
 
 
 class ChatResponse(BaseModel):
