@@ -196,7 +196,6 @@ class DoubleQueue(ExecutionQueue):
     ) -> None:
         self.inner = inner
         self.max_attempts = inner.max_attempts
-        self.visibility_timeout_seconds = inner.visibility_timeout_seconds
         self.enqueue_down = enqueue_down
         self.receive_failures = receive_failures
         self.failed_receives = 0
@@ -213,6 +212,10 @@ class DoubleQueue(ExecutionQueue):
             self.failed_receives += 1
             raise BackendUnavailableError("test queue is unavailable (receive refused)")
         return await self.inner.receive(timeout_seconds)
+
+    @property
+    def visibility_timeout_seconds(self) -> float:
+        return self.inner.visibility_timeout_seconds
 
     async def extend(self, delivery: Delivery) -> None:
         await self.inner.extend(delivery)
