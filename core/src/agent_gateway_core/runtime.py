@@ -399,6 +399,12 @@ class Runtime:
             concurrency=concurrency, receive_timeout_seconds=receive_timeout_seconds
         )
 
+    async def drain_worker(self, timeout_seconds: float) -> bool:
+        """Take no new job and let those running finish for up to ``timeout_seconds`` (a
+        worker asked to stop, as on SIGTERM); then stop as :meth:`stop_worker` does. ``True``
+        if every running job finished in time."""
+        return await self._background.drain_worker(timeout_seconds)
+
     async def stop_worker(self) -> None:
         """Stop consuming the queue. Executions it was running end as cancelled. Harmless
         when no worker runs."""

@@ -37,3 +37,26 @@ async def test_a_run_longer_than_the_visibility_timeout_is_not_delivered_twice()
 
     assert runs == [1]
     assert await queue.pending_count() == 0
+
+
+async def test_stop_receiving_lets_running_jobs_finish_and_takes_no_new_one() -> None:
+    queue = InMemoryExecutionQueue(visibility_timeout_seconds=5, max_attempts=3)
+    for name in ("e1", "e2"):
+        await queue.enqueue(
+            ExecutionJob(execution_id=name, agent_id="a", enqueued_at=datetime.now(UTC))
+        )
+    finished: list[str] = []
+
+    async def run_job(delivery: Delivery) -> None:
+        await asyncio.sleep(0.3)
+        finished.append(delivery.job.execution_id)
+        await queue.ack(delivery)
+
+    worker = QueueWorker(queue, run_job, concurrency=1, receive_timeout_seconds=0.05)
+    running = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.1)  # e1 is running
+    worker.stop_receiving()
+    await asyncio.wait_for(running, timeout=2)
+
+    assert finished == ["e1"]  # finished, not cancelled; e2 was never taken
+    assert await queue.pending_count() == 1

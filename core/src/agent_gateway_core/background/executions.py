@@ -94,6 +94,7 @@ class BackgroundExecutions:
         self._orphans = orphans
         self._tasks: set[asyncio.Task[None]] = set()
         self._worker: asyncio.Task[None] | None = None
+        self._queue_worker: QueueWorker | None = None
         # Executions this process has taken on to run, until their run ends; the detached
         # ones (no queue) are also kept apart, since nothing else would run them.
         self._here: set[str] = set()
@@ -201,6 +202,18 @@ class BackgroundExecutions:
             receive_timeout_seconds=receive_timeout_seconds,
         )
         self._worker = self._spawn(worker.run(), name="execution-worker")
+        self._queue_worker = worker
+
+    async def drain_worker(self, timeout_seconds: float) -> bool:
+        """Take no new job, and let the running ones finish for up to ``timeout_seconds``;
+        then stop as :meth:`stop_worker` does. ``True`` if every running job finished."""
+        worker, consumer = self._worker, self._queue_worker
+        if worker is None or consumer is None:
+            return True
+        consumer.stop_receiving()
+        done, _ = await asyncio.wait({worker}, timeout=max(0.0, timeout_seconds))
+        await self.stop_worker()
+        return bool(done)
 
     async def stop_worker(self) -> None:
         """Stop consuming the queue. Executions it was running end as cancelled (their jobs,

@@ -37,14 +37,16 @@ class QueueWorker:
         self._run_job = run_job
         self._slots = asyncio.Semaphore(concurrency)
         self._receive_timeout = receive_timeout_seconds
+        self._draining = asyncio.Event()
 
     async def run(self) -> None:
-        """Receive and run jobs until cancelled."""
+        """Receive and run jobs until cancelled, or until :meth:`stop_receiving`: then return
+        once the jobs running have finished."""
         running: set[asyncio.Task[None]] = set()
         try:
-            while True:
+            while not self._draining.is_set():
                 await self._slots.acquire()
-                delivery = await self._receive()
+                delivery = await self._receive() if not self._draining.is_set() else None
                 if delivery is None:
                     self._slots.release()
                     continue
@@ -52,10 +54,16 @@ class QueueWorker:
                 running.add(task)
                 task.add_done_callback(running.discard)
                 task.add_done_callback(lambda _: self._slots.release())
+            await asyncio.gather(*running, return_exceptions=True)
         finally:
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+
+    def stop_receiving(self) -> None:
+        """Take no new job (the receive waiting now ends within ``receive_timeout_seconds``);
+        :meth:`run` returns once the running ones finish."""
+        self._draining.set()
 
     async def _run_extending(self, delivery: Delivery) -> None:
         keepalive = asyncio.create_task(self._keep_extending(delivery))
