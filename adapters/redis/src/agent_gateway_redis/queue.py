@@ -1,0 +1,413 @@
+"""RedisStreamsQueue: the ExecutionQueue port on a Redis stream and its consumer group."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import secrets
+import socket
+import time
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Self
+
+from redis import exceptions as redis_errors
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+
+from agent_gateway_core.errors import ConfigError
+from agent_gateway_core.ports.execution_queue import Delivery, ExecutionJob, ExecutionQueue
+from agent_gateway_redis import _scripts
+from agent_gateway_redis._cancels import CancelListener
+from agent_gateway_redis._codec import (
+    Receipt,
+    decode_dead_letter,
+    decode_job,
+    encode_dead_letter,
+    encode_job,
+    text,
+)
+from agent_gateway_redis._errors import client_server_name, server_name, unavailable_as_core_error
+from agent_gateway_redis._keys import QueueKeys
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_URL = "redis://localhost:6379/0"
+_RECLAIM_SCAN_LIMIT = 100  # entries one reclaim may dead-letter before it gives up for now
+
+
+def default_consumer_name() -> str:
+    """``hostname-pid-random``: unique per queue object, readable in ``XINFO CONSUMERS``."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+class RedisStreamsQueue(ExecutionQueue):
+    """Execution jobs on a Redis stream read through a consumer group (at-least-once).
+
+    - ``enqueue`` is ``XADD``, deduplicated by a hash of pending execution ids in the same
+      Lua script. ``receive`` first claims (``XAUTOCLAIM``) entries idle longer than the
+      visibility timeout, a dead or stuck consumer's, with their attempt raised by one, or
+      dead-letters them on their last attempt; then reads new entries (``XREADGROUP BLOCK``).
+      It drops (acks) entries whose execution has a cancellation request.
+    - ``extend`` resets the entry's idle time (``XCLAIM ... JUSTID`` to the same consumer).
+    - ``ack`` is ``XACK`` + ``XDEL``, so ``pending_count`` is ``XLEN``. ``retry`` acks and
+      adds the job again at the back of the stream with the next attempt, or pushes it to
+      the dead-letter list.
+    - ``request_cancel`` sets a key with a TTL and publishes on a channel. Each queue keeps
+      a set fed by a subscriber task (started on first use, stopped by ``aclose``), so a
+      request heard over pub/sub is answered from memory; otherwise the key decides.
+
+    Connection failures and timeouts raise ``BackendUnavailableError`` naming the server,
+    never its password. A client passed in is used as is and not closed by ``aclose``.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        client: Redis | None = None,
+        stream_key: str = "ag:executions",
+        consumer_group: str = "ag-workers",
+        consumer_name: str | None = None,
+        max_attempts: int = 3,
+        visibility_timeout_seconds: float = 300.0,
+        cancel_ttl_seconds: float = 3600.0,
+        key_prefix: str | None = None,
+        poll_interval_seconds: float = 1.0,
+        operation_timeout_seconds: float = 5.0,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
+        for name, value in (
+            ("visibility_timeout_seconds", visibility_timeout_seconds),
+            ("cancel_ttl_seconds", cancel_ttl_seconds),
+            ("poll_interval_seconds", poll_interval_seconds),
+            ("operation_timeout_seconds", operation_timeout_seconds),
+        ):
+            if value <= 0:
+                raise ValueError(f"{name} must be positive, got {value}")
+        if client is not None and url is not None:
+            raise ValueError("pass a Redis url or a client, not both")
+        if client is None:
+            url = url or DEFAULT_URL
+            self._server = server_name(url)
+            try:
+                client = Redis.from_url(
+                    url,
+                    socket_connect_timeout=operation_timeout_seconds,
+                    socket_timeout=operation_timeout_seconds,
+                    # One quick retry rides out a dropped connection; more would only delay
+                    # the BackendUnavailableError of a server that is down.
+                    retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1),
+                )
+            except ValueError as exc:
+                raise ConfigError(f"invalid Redis URL for the queue: {exc}") from exc
+            self._owns_client = True
+        else:
+            self._server = client_server_name(client.connection_pool.connection_kwargs)
+            self._owns_client = False
+        self._client: Redis = client
+        self.max_attempts = max_attempts
+        self._visibility_timeout = visibility_timeout_seconds
+        self._cancel_ttl = cancel_ttl_seconds
+        # Waits are cut into slices: expired deliveries are looked for between two, and no
+        # blocking read outlasts the socket timeout.
+        self._poll_interval = min(
+            poll_interval_seconds, visibility_timeout_seconds / 2, operation_timeout_seconds / 2
+        )
+        self._group = consumer_group
+        self._consumer = consumer_name or default_consumer_name()
+        self._keys = QueueKeys(stream=stream_key, prefix=key_prefix or stream_key)
+        self._cancels = CancelListener(client, self._keys.cancel_channel, cancel_ttl_seconds)
+        self._enqueue = client.register_script(_scripts.ENQUEUE)
+        self._reclaim = client.register_script(_scripts.RECLAIM)
+        self._ack = client.register_script(_scripts.ACK)
+        self._retry = client.register_script(_scripts.RETRY)
+        self._extend = client.register_script(_scripts.EXTEND)
+        self._group_ready = False
+        self._closed = False
+
+    @classmethod
+    def from_settings(cls, options: Mapping[str, Any]) -> RedisStreamsQueue:
+        """From gateway.yaml's ``queue`` section: ``url`` (wins) or ``redis_url``,
+        ``stream_key``, ``consumer_group``, ``max_retries`` (a job runs ``max_retries + 1``
+        times), ``visibility_timeout_s``; optional ``cancel_ttl_seconds``, ``key_prefix``,
+        ``consumer_name``. Other keys are ignored (the section serves every queue)."""
+        try:
+            kwargs: dict[str, Any] = {
+                "stream_key": str(options.get("stream_key") or "ag:executions"),
+                "consumer_group": str(options.get("consumer_group") or "ag-workers"),
+                "max_attempts": int(options.get("max_retries", 3)) + 1,
+                "visibility_timeout_seconds": float(options.get("visibility_timeout_s", 300)),
+            }
+            if options.get("cancel_ttl_seconds") is not None:
+                kwargs["cancel_ttl_seconds"] = float(options["cancel_ttl_seconds"])
+            for key in ("key_prefix", "consumer_name"):
+                if options.get(key):
+                    kwargs[key] = str(options[key])
+            url = options.get("url") or options.get("redis_url") or DEFAULT_URL
+            return cls(str(url), **kwargs)
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(f"invalid queue settings for Redis: {exc}") from exc
+
+    @property
+    def visibility_timeout_seconds(self) -> float:
+        """How long a received job stays invisible before it is delivered again."""
+        return self._visibility_timeout
+
+    @property
+    def consumer_name(self) -> str:
+        """This queue's consumer in the group."""
+        return self._consumer
+
+    @property
+    def server(self) -> str:
+        """The Redis server, as error messages name it: no user name, no password."""
+        return self._server
+
+    @property
+    def keys(self) -> QueueKeys:
+        """The Redis keys this queue uses."""
+        return self._keys
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # ------------------------------------------------------------------ the port
+
+    async def enqueue(self, job: ExecutionJob) -> None:
+        raw = encode_job(job)
+        with unavailable_as_core_error(self._server):
+            await self._ensure_group()
+            await self._enqueue(
+                keys=[self._keys.stream, self._keys.pending, self._keys.attempts],
+                args=[job.execution_id, raw, job.attempt],
+            )
+
+    async def receive(self, timeout_seconds: float) -> Delivery | None:
+        deadline = time.monotonic() + max(0.0, timeout_seconds)
+        with unavailable_as_core_error(self._server):
+            await self._ensure_group()
+            self._cancels.start()
+            while True:
+                delivery = await self._reclaim_expired()
+                if delivery is None:
+                    remaining = deadline - time.monotonic()
+                    delivery = await self._read_new(min(remaining, self._poll_interval))
+                if delivery is not None:
+                    return delivery
+                if time.monotonic() >= deadline:
+                    return None
+
+    async def extend(self, delivery: Delivery) -> None:
+        receipt = Receipt.decode(delivery.receipt)
+        if receipt is None:
+            return
+        with unavailable_as_core_error(self._server):
+            await self._extend(
+                keys=[self._keys.stream, self._keys.attempts],
+                args=[
+                    self._group,
+                    receipt.entry_id,
+                    receipt.attempt,
+                    receipt.consumer,
+                    int(self._visibility_timeout * 1000),
+                ],
+            )
+
+    async def ack(self, delivery: Delivery) -> None:
+        receipt = Receipt.decode(delivery.receipt)
+        if receipt is None:
+            return
+        with unavailable_as_core_error(self._server):
+            await self._forget(receipt, delivery.job.execution_id)
+
+    async def retry(self, delivery: Delivery, error: str) -> bool:
+        receipt = Receipt.decode(delivery.receipt)
+        if receipt is None:
+            return False
+        job = delivery.job
+        again = encode_job(dataclasses.replace(job, attempt=receipt.attempt + 1))
+        dead = encode_dead_letter(
+            encode_job(dataclasses.replace(job, attempt=receipt.attempt)), receipt.attempt, error
+        )
+        with unavailable_as_core_error(self._server):
+            await self._ensure_group()
+            outcome = await self._retry(
+                keys=[self._keys.stream, self._keys.pending, self._keys.attempts, self._keys.dead],
+                args=[
+                    self._group,
+                    receipt.entry_id,
+                    receipt.attempt,
+                    job.execution_id,
+                    self.max_attempts,
+                    again,
+                    dead,
+                ],
+            )
+        return int(outcome) == 1
+
+    async def dead_letters(self) -> list[ExecutionJob]:
+        with unavailable_as_core_error(self._server):
+            raws = await self._client.lrange(self._keys.dead, 0, -1)
+        jobs = []
+        for raw in raws:
+            try:
+                jobs.append(decode_dead_letter(raw))
+            except (ValueError, KeyError, TypeError):
+                logger.warning("skipping an unreadable dead letter in %s", self._keys.dead)
+        return jobs
+
+    async def request_cancel(self, execution_id: str) -> None:
+        self._cancels.remember(execution_id)
+        with unavailable_as_core_error(self._server):
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.set(self._keys.cancel(execution_id), 1, px=int(self._cancel_ttl * 1000))
+                pipe.publish(self._keys.cancel_channel, execution_id)
+                await pipe.execute()
+
+    async def is_cancel_requested(self, execution_id: str) -> bool:
+        """From memory when this process heard the request over pub/sub; else from the key
+        (pub/sub misses what is published while a subscriber is away)."""
+        self._cancels.start()
+        if self._cancels.knows(execution_id):
+            return True
+        with unavailable_as_core_error(self._server):
+            found = await self._client.exists(self._keys.cancel(execution_id))
+        if found:
+            self._cancels.remember(execution_id)
+        return bool(found)
+
+    async def pending_count(self) -> int:
+        with unavailable_as_core_error(self._server):
+            return int(await self._client.xlen(self._keys.stream))
+
+    async def aclose(self) -> None:
+        """Stop listening for cancellations and close the client this queue created."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._cancels.stop()
+        if self._owns_client:
+            with contextlib.suppress(redis_errors.RedisError, OSError):
+                await self._client.aclose()
+
+    # ------------------------------------------------------------------ beyond the port
+
+    async def listen_for_cancels(self, timeout_seconds: float = 5.0) -> bool:
+        """Subscribe to cancellation requests now (otherwise that happens on first use) and
+        wait until subscribed; ``False`` if that took longer than ``timeout_seconds``."""
+        return await self._cancels.wait_subscribed(timeout_seconds)
+
+    # ------------------------------------------------------------------ internals
+
+    async def _ensure_group(self) -> None:
+        if self._group_ready:
+            return
+        try:
+            # From the stream's start: jobs enqueued before the group existed are delivered.
+            await self._client.xgroup_create(self._keys.stream, self._group, id="0", mkstream=True)
+        except redis_errors.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        self._group_ready = True
+
+    async def _reclaim_expired(self) -> Delivery | None:
+        while True:
+            claimed = await self._reclaim(
+                keys=[self._keys.stream, self._keys.pending, self._keys.attempts, self._keys.dead],
+                args=[
+                    self._group,
+                    self._consumer,
+                    int(self._visibility_timeout * 1000),
+                    self.max_attempts,
+                    _RECLAIM_SCAN_LIMIT,
+                ],
+            )
+            if not claimed:
+                return None
+            entry_id, execution_id, raw, attempt = claimed
+            delivery = await self._deliver(text(entry_id), text(execution_id), raw, int(attempt))
+            if delivery is not None:
+                return delivery
+
+    async def _read_new(self, block_seconds: float) -> Delivery | None:
+        block_ms = int(block_seconds * 1000)
+        try:
+            reply = await self._client.xreadgroup(
+                self._group,
+                self._consumer,
+                {self._keys.stream: ">"},
+                count=1,
+                block=block_ms if block_ms > 0 else None,
+            )
+        except redis_errors.ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            self._group_ready = False  # the stream was deleted under us: start it again
+            await self._ensure_group()
+            return None
+        for entry_id, fields in _entries(reply):
+            job = fields.get("job")
+            if job is None:
+                continue
+            execution_id = text(fields.get("eid", ""))
+            # A new entry is on the attempt its JSON states: only a reclaim raises it.
+            attempt = _stated_attempt(job)
+            return await self._deliver(entry_id, execution_id, job, attempt)
+        return None
+
+    async def _deliver(
+        self, entry_id: str, execution_id: str, raw: str | bytes, attempt: int
+    ) -> Delivery | None:
+        """The delivery of a claimed entry; ``None`` after dropping a cancelled or unreadable
+        one."""
+        receipt = Receipt(entry_id, attempt, self._consumer)
+        try:
+            job = decode_job(raw, attempt=attempt)
+        except (ValueError, KeyError, TypeError):
+            logger.warning("dropping unreadable entry %s of %s", entry_id, self._keys.stream)
+            await self._forget(receipt, execution_id or None)
+            return None
+        if await self.is_cancel_requested(job.execution_id):
+            await self._forget(receipt, job.execution_id)
+            return None
+        return Delivery(job=job, receipt=receipt.encode(), attempt=attempt)
+
+    async def _forget(self, receipt: Receipt, execution_id: str | None) -> None:
+        await self._ack(
+            keys=[self._keys.stream, self._keys.pending, self._keys.attempts],
+            args=[self._group, receipt.entry_id, receipt.attempt, execution_id or ""],
+        )
+
+
+def _entries(reply: Any) -> list[tuple[str, dict[str, str | bytes]]]:
+    """``(entry id, fields)`` from an XREADGROUP reply (RESP2 list or RESP3 map)."""
+    streams = reply.items() if isinstance(reply, dict) else (reply or [])
+    found: list[tuple[str, dict[str, str | bytes]]] = []
+    for _stream, entries in streams:
+        for entry in entries:
+            entry_id, fields = entry[0], entry[1]
+            if fields:
+                found.append((text(entry_id), {text(k): v for k, v in fields.items()}))
+    return found
+
+
+def _stated_attempt(raw: str | bytes) -> int:
+    try:
+        return decode_job(raw).attempt
+    except (ValueError, KeyError, TypeError):
+        return 1
