@@ -105,8 +105,8 @@ async def start_services(
             public_paths=PublicPaths(settings.auth.public_paths),
             rate_limiter=await provided(container.rate_limiter),
         )
-        if queue is not None:
-            # Consumes until runtime.aclose().
+        if queue is not None and settings.queue.workers > 0:
+            # Consumes until runtime.aclose(); with workers: 0 this process only accepts.
             runtime.start_worker(concurrency=settings.queue.workers)
         stack.pop_all()
         return services

@@ -279,7 +279,9 @@ class QueueSettings(BaseModel):
 
     backend: Literal["memory", "redis", "rabbitmq", "none"] = "memory"
     url: str | None = None
-    workers: int = Field(default=8, ge=1)  # background executions a process runs at once
+    # Background executions this process runs at once; 0: accept only (an API tier whose
+    # workers are other processes, so the queue must be redis or rabbitmq).
+    workers: int = Field(default=8, ge=0)
     redis_url: str = "redis://localhost:6379/0"
     rabbitmq_url: str = "amqp://guest:guest@localhost:5672/"
     stream_key: str = "ag:executions"
@@ -289,6 +291,15 @@ class QueueSettings(BaseModel):
     visibility_timeout_s: int = Field(default=300, gt=0)
     drain_timeout_s: int = 30
     default_execution_mode: str = "sync"  # sync | async
+
+    @model_validator(mode="after")
+    def _accepting_only_needs_a_shared_queue(self) -> QueueSettings:
+        if self.workers == 0 and self.backend in ("memory", "none"):
+            raise ValueError(
+                f"workers: 0 accepts work for worker processes, which the {self.backend!r} "
+                "backend cannot reach: use backend redis or rabbitmq, or workers of 1 or more"
+            )
+        return self
 
 
 class SessionSettings(BaseModel):

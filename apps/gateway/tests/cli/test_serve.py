@@ -46,13 +46,15 @@ def _wait_for_health(url: str, process: subprocess.Popen[str]) -> tuple[int, dic
 
 
 @pytest.mark.unit
-def test_worker_only_exits_2_and_says_what_it_needs(run_cli: RunCli, tmp_path: Path) -> None:
-    result = run_cli("serve", "--worker-only", "-w", tmp_path)
+def test_worker_only_on_the_in_process_queue_exits_2_and_says_what_it_needs(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace({"agents/helper/AGENT.md": "Be helpful."})
+    result = run_cli("serve", "--worker-only", "-w", root)
 
     assert result.exit_code == 2
-    assert "--worker-only" in result.stderr
+    assert "--worker-only needs a shared queue: queue.backend is 'memory'" in result.stderr
     assert "redis or rabbitmq" in result.stderr
-    assert "queue" in result.stderr
 
 
 @pytest.mark.unit

@@ -5,14 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from agent_gateway.cli.console import fail
 from agent_gateway.cli.options import DEFAULT_WORKSPACE, WorkspaceOption
-
-WORKER_ONLY_UNSUPPORTED = (
-    "--worker-only needs a shared queue backend (redis or rabbitmq) configured under `queue:` "
-    "in gateway.yaml; none is available yet, and the in-memory queue cannot feed a separate "
-    "worker process"
-)
 
 
 class LogLevel(StrEnum):
@@ -45,7 +38,8 @@ def serve(
         bool,
         typer.Option(
             "--worker-only",
-            help="Run only queued executions, no HTTP API. Needs a redis or rabbitmq queue.",
+            help="Run only queued executions, no HTTP API (SIGTERM drains it for "
+            "queue.drain_timeout_s). Needs a redis or rabbitmq queue.",
         ),
     ] = False,
     log_level: Annotated[
@@ -66,14 +60,17 @@ def serve(
         agents-gateway serve
         agents-gateway serve --workspace ./my-project/workspace --port 9000
         agents-gateway serve --reload --no-auth --log-level debug
+        agents-gateway serve --worker-only --workspace ./workspace
     """
-    if worker_only:
-        fail(WORKER_ONLY_UNSUPPORTED, code=2)
-
     from agent_gateway.cli.gateway_workspace import load_gateway_workspace
     from agent_gateway.gateway import Gateway
 
     load_gateway_workspace(workspace)  # its problems are listed here, not as a failed startup
+    if worker_only:
+        from agent_gateway.cli.worker import run_worker
+
+        run_worker(workspace, log_level=log_level.value if log_level is not None else None)
+        return
     level = log_level.value if log_level is not None else None
     uvicorn_options: dict[str, Any] = {"host": host, "port": port, "log_level": level}
     gateway = Gateway(workspace=workspace, auth=not no_auth, reload=reload)

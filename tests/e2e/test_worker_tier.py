@@ -1,0 +1,256 @@
+"""An API tier and a worker tier on a real broker, as separate processes.
+
+One ``agents-gateway serve`` process with ``queue.workers: 0`` accepts executions; two
+``agents-gateway serve --worker-only`` processes run them, through RabbitMQ or Redis Streams,
+on one PostgreSQL database, against the fake OpenAI-compatible model over real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from asyncio.subprocess import Process
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from agent_gateway_testing.fake_openai import FakeOpenAIServer
+
+pytestmark = pytest.mark.e2e
+
+POSTGRES_URL = os.environ.get(
+    "POSTGRES_TEST_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+KEY = {"Authorization": "Bearer sk-tier"}
+SERVE = [sys.executable, "-m", "agent_gateway.cli", "serve"]
+STARTUP_SECONDS = 60
+
+BROKERS = {
+    "rabbitmq": "queue:\n  backend: rabbitmq\n  queue_name: tier.{run}\n",
+    "redis": (
+        "queue:\n  backend: redis\n  redis_url: redis://127.0.0.1:6379/13\n"
+        "  stream_key: tier:{run}\n  consumer_group: tier-{run}\n"
+    ),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Tiers:
+    """Starts the processes of one deployment; stops what is left."""
+
+    def __init__(self, workspace: Path, logs: Path) -> None:
+        self.workspace = workspace
+        self.logs = logs
+        self.processes: list[Process] = []
+
+    async def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> Process:
+        with (self.logs / f"{name}.log").open("wb") as log:
+            process = await asyncio.create_subprocess_exec(
+                *SERVE,
+                *args,
+                "-w",
+                str(self.workspace),
+                cwd=self.workspace.parent,
+                env={**os.environ, **env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.processes.append(process)
+        return process
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    async def api(self) -> int:
+        port = free_port()
+        process = await self._spawn(
+            "api", ["--port", str(port)], {"AGENT_GATEWAY_QUEUE__WORKERS": "0"}
+        )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            while time.monotonic() < deadline:
+                assert process.returncode is None, f"the API exited:\n{self.log('api')}"
+                try:
+                    if (await client.get("/v1/health", timeout=1)).status_code == 200:
+                        return port
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise AssertionError(f"no API within {STARTUP_SECONDS} s:\n{self.log('api')}")
+
+    async def worker(self, name: str) -> Process:
+        process = await self._spawn(
+            name, ["--worker-only", "--log-level", "info"], {"AGENT_GATEWAY_QUEUE__WORKERS": "4"}
+        )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while "worker started" not in self.log(name):
+            assert process.returncode is None, f"{name} exited:\n{self.log(name)}"
+            assert time.monotonic() < deadline, f"{name} did not start:\n{self.log(name)}"
+            await asyncio.sleep(0.05)
+        return process
+
+    async def stop_all(self) -> None:
+        for process in self.processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                async with asyncio.timeout(30):
+                    await process.wait()
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+@pytest.fixture
+async def model() -> AsyncIterator[FakeOpenAIServer]:
+    async with FakeOpenAIServer(latency_seconds=0.2) as server:
+        yield server
+
+
+@pytest.fixture
+async def schema() -> AsyncIterator[str]:
+    name = f"tier_{uuid.uuid4().hex[:12]}"
+    yield name
+    connection = await asyncpg.connect(POSTGRES_URL.replace("+asyncpg", "", 1))
+    try:
+        await connection.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=sorted(BROKERS))
+async def tiers(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    model: FakeOpenAIServer,
+    schema: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Tiers]:
+    for name in list(os.environ):
+        if name.upper().startswith("AGENT_GATEWAY_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("AGENT_GATEWAY_SECRET_KEY", "tier test passphrase")
+    workspace = tmp_path / "workspace"
+    (workspace / "agents" / "assistant").mkdir(parents=True)
+    (workspace / "agents" / "assistant" / "AGENT.md").write_text(
+        "---\ndescription: Helps.\n---\nYou help.\n"
+    )
+    run = uuid.uuid4().hex[:10]
+    (workspace / "gateway.yaml").write_text(
+        f"model:\n  default: openai/gpt-4o-mini\n  api_base: {model.base_url}\n"
+        "auth:\n  api_keys:\n    - {name: tier, key: sk-tier}\n"
+        f"persistence:\n  backend: postgres\n  url: {POSTGRES_URL}\n  schema: {schema}\n"
+        "  migrate: upgrade\n" + BROKERS[request.param].format(run=run)
+    )
+    running = Tiers(workspace, tmp_path)
+    try:
+        yield running
+    finally:
+        await running.stop_all()
+        if request.param == "redis":
+            await _delete_redis_keys(f"tier:{run}*")
+
+
+async def _delete_redis_keys(pattern: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url("redis://127.0.0.1:6379/13")
+    try:
+        keys = [key async for key in client.scan_iter(match=pattern)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
+async def until(check: Callable[[], Awaitable[bool]], within: float, what: str) -> None:
+    deadline = time.monotonic() + within
+    while not await check():
+        assert time.monotonic() < deadline, f"{what}: not within {within} s"
+        await asyncio.sleep(0.1)
+
+
+async def statuses(client: httpx.AsyncClient) -> dict[str, str]:
+    response = await client.get("/v1/executions", params={"limit": 200})
+    assert response.status_code == 200, response.text
+    return {item["id"]: item["status"] for item in response.json()["items"]}
+
+
+async def test_an_api_tier_accepts_and_two_worker_processes_run_each_execution_once(
+    tiers: Tiers, model: FakeOpenAIServer
+) -> None:
+    port = await tiers.api()
+    workers = [await tiers.worker("worker-1"), await tiers.worker("worker-2")]
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=KEY, timeout=30
+    ) as client:
+        accepted = []
+        for n in range(20):
+            response = await client.post(
+                "/v1/agents/assistant/invoke",
+                json={"message": f"job {n}", "options": {"async": True}},
+            )
+            assert response.status_code == 202, response.text
+            accepted.append(response.json()["execution_id"])
+
+        async def all_succeeded() -> bool:
+            found = await statuses(client)
+            return all(found.get(e) == "succeeded" for e in accepted)
+
+        await until(all_succeeded, 60, "every execution succeeded")
+
+    assert len(model.requests) == 20  # each ran once
+    assert sorted(r.body["messages"][-1]["content"] for r in model.requests) == sorted(
+        f"job {n}" for n in range(20)
+    )
+    for worker in workers:  # SIGTERM drains and exits cleanly
+        worker.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            assert await worker.wait() == 0
+
+
+async def test_a_cancel_while_queued_means_it_never_starts(
+    tiers: Tiers, model: FakeOpenAIServer
+) -> None:
+    port = await tiers.api()  # no worker yet: accepted executions wait in the queue
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=KEY, timeout=30
+    ) as client:
+        response = await client.post(
+            "/v1/agents/assistant/invoke",
+            json={"message": "never", "options": {"async": True}},
+        )
+        execution_id = response.json()["execution_id"]
+        cancelled = await client.post(f"/v1/executions/{execution_id}/cancel")
+        assert cancelled.status_code == 202, cancelled.text
+        assert (await statuses(client))[execution_id] == "cancelled"
+
+        kept = await client.post(
+            "/v1/agents/assistant/invoke", json={"message": "kept", "options": {"async": True}}
+        )
+        kept_id = kept.json()["execution_id"]
+        await tiers.worker("worker-1")
+
+        async def kept_succeeded() -> bool:
+            return (await statuses(client)).get(kept_id) == "succeeded"
+
+        await until(kept_succeeded, 60, "the other execution succeeded")
+        assert (await statuses(client))[execution_id] == "cancelled"
+
+    assert [r.body["messages"][-1]["content"] for r in model.requests] == ["kept"]
