@@ -38,7 +38,7 @@ BROKERS = {
     "rabbitmq": "queue:\n  backend: rabbitmq\n  queue_name: tier.{run}\n",
     "redis": (
         "queue:\n  backend: redis\n  redis_url: redis://127.0.0.1:6379/13\n"
-        "  stream_key: tier:{run}\n  consumer_group: tier-{run}\n"
+        "  stream_key: tier:{run}\n  consumer_group: tier-{run}\n  visibility_timeout_s: 5\n"
     ),
 }
 
@@ -146,6 +146,8 @@ async def tiers(
             monkeypatch.delenv(name)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("AGENT_GATEWAY_SECRET_KEY", "tier test passphrase")
+    # A dead worker's executions are taken over within a couple of seconds.
+    monkeypatch.setenv("AGENT_GATEWAY_SERVER__INSTANCE_LEASE_SECONDS", "2")
     workspace = tmp_path / "workspace"
     (workspace / "agents" / "assistant").mkdir(parents=True)
     (workspace / "agents" / "assistant" / "AGENT.md").write_text(
@@ -165,6 +167,22 @@ async def tiers(
         await running.stop_all()
         if request.param == "redis":
             await _delete_redis_keys(f"tier:{run}*")
+        else:
+            await _delete_rabbitmq_objects(f"tier.{run}")
+
+
+async def _delete_rabbitmq_objects(queue_name: str) -> None:
+    import aio_pika
+
+    connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
+    try:
+        channel = await connection.channel()
+        for queue in (queue_name, f"{queue_name}.dead"):
+            await channel.queue_delete(queue)
+        for exchange in (f"{queue_name}.dead", f"{queue_name}.signals"):
+            await channel.exchange_delete(exchange)
+    finally:
+        await connection.close()
 
 
 async def _delete_redis_keys(pattern: str) -> None:
@@ -254,3 +272,79 @@ async def test_a_cancel_while_queued_means_it_never_starts(
         assert (await statuses(client))[execution_id] == "cancelled"
 
     assert [r.body["messages"][-1]["content"] for r in model.requests] == ["kept"]
+
+
+async def events_of(client: httpx.AsyncClient, execution_id: str) -> list[str]:
+    response = await client.get(f"/v1/executions/{execution_id}/events")
+    assert response.status_code == 200, response.text
+    return [event["type"] for event in response.json()]
+
+
+async def accept(client: httpx.AsyncClient, count: int) -> list[str]:
+    accepted = []
+    for n in range(count):
+        response = await client.post(
+            "/v1/agents/assistant/invoke",
+            json={"message": f"job {n}", "options": {"async": True}},
+        )
+        assert response.status_code == 202, response.text
+        accepted.append(response.json()["execution_id"])
+    return accepted
+
+
+async def test_a_worker_killed_mid_run_leaves_every_execution_succeeded_exactly_once(
+    tiers: Tiers, model: FakeOpenAIServer
+) -> None:
+    model.latency_seconds = 3  # every run is still waiting on the model at the kill
+    port = await tiers.api()
+    doomed = await tiers.worker("worker-1")
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=KEY, timeout=30
+    ) as client:
+        accepted = await accept(client, 4)
+
+        async def all_running() -> bool:
+            found = await statuses(client)
+            return all(found.get(e) == "running" for e in accepted)
+
+        await until(all_running, 30, "worker-1 runs all four")
+        doomed.send_signal(signal.SIGKILL)
+        await doomed.wait()
+        model.latency_seconds = 0.2
+        await tiers.worker("worker-2")
+
+        async def all_succeeded() -> bool:
+            found = await statuses(client)
+            return all(found.get(e) == "succeeded" for e in accepted)
+
+        await until(all_succeeded, 60, "every execution succeeded after the kill")
+        await asyncio.sleep(1)  # a duplicate run, were there one, would show by now
+        for execution_id in accepted:
+            types = await events_of(client, execution_id)
+            assert types.count("execution.completed") == 1, (execution_id, types)
+        assert set((await statuses(client)).values()) == {"succeeded"}
+
+
+async def test_a_cancel_reaches_the_worker_process_running_the_execution(
+    tiers: Tiers, model: FakeOpenAIServer
+) -> None:
+    model.latency_seconds = 30
+    port = await tiers.api()
+    await tiers.worker("worker-1")
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=KEY, timeout=30
+    ) as client:
+        (execution_id,) = await accept(client, 1)
+
+        async def running() -> bool:
+            return (await statuses(client)).get(execution_id) == "running"
+
+        await until(running, 30, "the worker runs it")
+        cancelled = await client.post(f"/v1/executions/{execution_id}/cancel")
+        assert cancelled.status_code == 202, cancelled.text
+
+        async def ended() -> bool:
+            return (await statuses(client)).get(execution_id) == "cancelled"
+
+        await until(ended, 15, "the worker process cancelled it")
+        assert (await events_of(client, execution_id))[-1] == "execution.cancelled"
