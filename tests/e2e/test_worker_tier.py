@@ -23,6 +23,7 @@ import asyncpg
 import httpx
 import pytest
 
+from agent_gateway_core.testing import reply, tool_call
 from agent_gateway_testing.fake_openai import FakeOpenAIServer
 
 pytestmark = pytest.mark.e2e
@@ -151,7 +152,21 @@ async def tiers(
     workspace = tmp_path / "workspace"
     (workspace / "agents" / "assistant").mkdir(parents=True)
     (workspace / "agents" / "assistant" / "AGENT.md").write_text(
-        "---\ndescription: Helps.\n---\nYou help.\n"
+        "---\ndescription: Helps.\ntools: [append]\n---\nYou help.\n"
+    )
+    tool = workspace / "tools" / "append"
+    tool.mkdir(parents=True)
+    (tool / "TOOL.md").write_text(
+        "---\nname: append\ndescription: Appends a line to a file.\n"
+        "parameters:\n  line: {type: string}\n---\n"
+    )
+    (tool / "handler.py").write_text(
+        "from pathlib import Path\n\n"
+        f"LEDGER = Path({str(tmp_path / 'ledger.txt')!r})\n\n"
+        "def handler(line: str) -> str:\n"
+        "    with LEDGER.open('a') as ledger:\n"
+        "        ledger.write(line + '\\n')\n"
+        "    return 'appended'\n"
     )
     run = uuid.uuid4().hex[:10]
     (workspace / "gateway.yaml").write_text(
@@ -348,3 +363,38 @@ async def test_a_cancel_reaches_the_worker_process_running_the_execution(
 
         await until(ended, 15, "the worker process cancelled it")
         assert (await events_of(client, execution_id))[-1] == "execution.cancelled"
+
+
+async def test_a_tool_call_completed_before_a_worker_was_killed_is_not_repeated(
+    tiers: Tiers, model: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "ledger.txt"
+    # The first attempt: the tool runs, then the model takes long enough for the kill.
+    model.push(tool_call("append", {"line": "paid"}), reply("done", delay_seconds=60))
+    port = await tiers.api()
+    doomed = await tiers.worker("worker-1")
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=KEY, timeout=30
+    ) as client:
+        (execution_id,) = await accept(client, 1)
+
+        async def tool_done() -> bool:
+            return ledger.exists() and ledger.read_text() == "paid\n"
+
+        await until(tool_done, 30, "the tool ran on worker-1")
+        await asyncio.sleep(0.5)  # the model's second call is under way
+        doomed.send_signal(signal.SIGKILL)
+        await doomed.wait()
+        # The re-run: the model asks for the same call again, then answers.
+        model.push(tool_call("append", {"line": "paid"}), reply("done"))
+        await tiers.worker("worker-2")
+
+        async def succeeded() -> bool:
+            return (await statuses(client)).get(execution_id) == "succeeded"
+
+        await until(succeeded, 60, "the execution succeeded on worker-2")
+        events = (await client.get(f"/v1/executions/{execution_id}/events")).json()
+
+    assert ledger.read_text() == "paid\n"  # the side effect happened once
+    results = [e["data"] for e in events if e["type"] == "tool.result"]
+    assert [r.get("replayed", False) for r in results] == [False, True]

@@ -261,7 +261,7 @@ async def test_max_tool_calls_stops_the_loop(harness) -> None:
     assert ran == ["1", "2"]  # the batch that would exceed the limit is not run
 
 
-async def test_tool_events_are_written_per_round_not_per_call(harness) -> None:
+async def test_tool_calls_are_stored_before_they_run_and_results_per_round(harness) -> None:
     @harness.tools.tool
     def ping() -> str:
         return "pong"
@@ -271,6 +271,7 @@ async def test_tool_events_are_written_per_round_not_per_call(harness) -> None:
 
     event_writes = [w[1] for w in harness.persistence.executions.writes if w[0] == "events"]
     assert event_writes == [
-        [EventType.STARTED, EventType.MODEL_RESPONSE, EventType.TOOL_CALL, EventType.TOOL_RESULT],
+        [EventType.STARTED, EventType.MODEL_RESPONSE, EventType.TOOL_CALL],  # before it runs
+        [EventType.TOOL_RESULT],
         [EventType.MODEL_RESPONSE, EventType.COMPLETED],
     ]

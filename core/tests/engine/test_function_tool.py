@@ -38,12 +38,14 @@ def test_explicit_name_and_description_win() -> None:
         description="Search the knowledge base.",
         allowed_agents=["support-bot"],
         require_approval=True,
+        idempotent=True,
     )
 
     assert tool.name == "kb-search"
     assert tool.spec.description == "Search the knowledge base."
     assert tool.allowed_agents == frozenset({"support-bot"})
     assert tool.require_approval is True
+    assert tool.idempotent is True
     assert tool.allows("support-bot")
     assert not tool.allows("other")
 

@@ -45,6 +45,7 @@ def write_weather_tool(write: Write) -> None:
         timeout_seconds: 5
         allowed_agents: [assistant]
         require_approval: true
+        idempotent: true
         ---
         """,
     )
@@ -335,6 +336,7 @@ def test_file_tool_spec_and_settings(write: Write, root: Path) -> None:
     assert tool.timeout_seconds == 5
     assert tool.allowed_agents == frozenset({"assistant"})
     assert tool.require_approval is True
+    assert tool.idempotent is True
 
 
 async def test_async_handler_stays_async_and_receives_context(write: Write, root: Path) -> None:

@@ -68,6 +68,8 @@ class ToolDefinition:
     allowed_agents: frozenset[str] | None = None  # None: any agent that lists it
     require_approval: bool = False
     timeout_seconds: float | None = None
+    # Safe to call again: a re-run calls it again instead of replaying its recorded result.
+    idempotent: bool = False
     provider: str | None = None  # name of the ToolProvider for PROVIDER tools
     path: str | None = None  # TOOL.md path for FILE tools
 

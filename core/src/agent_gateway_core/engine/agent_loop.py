@@ -18,6 +18,7 @@ from agent_gateway_core.engine.model_caller import ModelCall, ModelCaller
 from agent_gateway_core.engine.request import StreamToolCall, StreamToolResult
 from agent_gateway_core.engine.schemas import CompiledSchema
 from agent_gateway_core.engine.structured_output import parse_structured_output, repair_prompt
+from agent_gateway_core.engine.tool_journal import ToolJournal
 from agent_gateway_core.engine.tool_runner import ToolRunner, serialize_output, tool_message_content
 from agent_gateway_core.errors import (
     ExecutionCancelledError,
@@ -59,6 +60,7 @@ class AgentLoop:
         guardrails: Guardrails,
         output_schema: CompiledSchema | None,
         events: EventLog,
+        journal: ToolJournal | None = None,
     ) -> None:
         self._call = model_call
         self._caller = caller
@@ -68,6 +70,7 @@ class AgentLoop:
         self._guardrails = guardrails
         self._schema = output_schema
         self._events = events
+        self._journal = journal or ToolJournal()
         self.usage = Usage()
         self.raw_text = ""
 
@@ -124,37 +127,59 @@ class AgentLoop:
 
     async def _run_tools(self, calls: tuple[ToolCall, ...]) -> list[Message]:
         self.usage += Usage(tool_calls=len(calls))
-        for call in calls:
+        # Keys are handed out in the model's order, before anything runs, so they do not
+        # depend on which concurrent call finishes first.
+        keys = [self._journal.key(call) for call in calls]
+        for call, key in zip(calls, keys, strict=True):
             self._events.add(
-                EventType.TOOL_CALL, call_id=call.id, name=call.name, arguments=call.arguments
+                EventType.TOOL_CALL,
+                call_id=call.id,
+                name=call.name,
+                arguments=call.arguments,
+                key=key,
             )
             if self._call.emit is not None:
                 self._call.emit(StreamToolCall(call))
-        results = await self._call.token.run(self._gather(calls))
+        # Stored before any handler runs: a re-run after a crash knows what was started.
+        await self._events.flush()
+        outcomes = await self._call.token.run(self._gather(calls, keys))
         messages = []
-        for result in results:
+        for key, (result, replayed) in zip(keys, outcomes, strict=True):
             self._events.add(
                 EventType.TOOL_RESULT,
                 call_id=result.call_id,
                 name=result.name,
+                key=key,
                 success=result.success,
                 output=serialize_output(result.output) if result.success else None,
                 error=result.error,
                 duration_ms=result.duration_ms,
+                **({"replayed": True} if replayed else {}),
             )
             messages.append(Message.tool(result.call_id, result.name, tool_message_content(result)))
         return messages
 
-    async def _gather(self, calls: tuple[ToolCall, ...]) -> list[ToolResult]:
-        return list(await asyncio.gather(*(self._run_one(call) for call in calls)))
+    async def _gather(
+        self, calls: tuple[ToolCall, ...], keys: list[str]
+    ) -> list[tuple[ToolResult, bool]]:
+        runs = (self._run_one(call, key) for call, key in zip(calls, keys, strict=True))
+        return list(await asyncio.gather(*runs))
 
-    async def _run_one(self, call: ToolCall) -> ToolResult:
-        result = await self._runner.run(
-            call, self._tools, self._context, self._guardrails.tool_timeout_seconds
-        )
+    async def _run_one(self, call: ToolCall, key: str) -> tuple[ToolResult, bool]:
+        """The call's result, and whether it is an earlier attempt's, replayed (the handler
+        is not called, nor the tool hooks)."""
+        definition = self._tools.get(call.name)
+        completed, output = self._journal.recorded(key)
+        replayed = completed and definition is not None and not definition.idempotent
+        if replayed:
+            result = ToolResult(call_id=call.id, name=call.name, success=True, output=output)
+        else:
+            result = await self._runner.run(
+                call, self._tools, self._context, self._guardrails.tool_timeout_seconds
+            )
         if self._call.emit is not None:
             self._call.emit(StreamToolResult(result))
-        return result
+        return result, replayed
 
     def _guardrail(self, reason: StopReason, limit: int) -> LoopOutcome:
         error = GuardrailError(reason.value)

@@ -41,6 +41,7 @@ from agent_gateway_core.engine.prompt import PromptAssembler
 from agent_gateway_core.engine.request import ExecutionRequest, StreamItem, StreamStarted
 from agent_gateway_core.engine.schemas import CompiledSchema, SchemaSource
 from agent_gateway_core.engine.structured_output import SchemaCache
+from agent_gateway_core.engine.tool_journal import ToolJournal
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.engine.tool_runner import ToolRunner
 from agent_gateway_core.errors import (
@@ -241,7 +242,8 @@ class ExecutionEngine:
         started = self._clock.monotonic()
         events = await self._recorder.start(request)
         events.add(EventType.STARTED, agent_id=request.agent_id, model=prepared.settings.models[0])
-        loop = self._loop(prepared, token, emit, events)
+        journal = ToolJournal()
+        loop = self._loop(prepared, token, emit, events, journal)
         hook_args = _invoke_hook_args(request)
         self._cancellations.add(token)
         failure: BaseException | None = None
@@ -249,7 +251,7 @@ class ExecutionEngine:
             await self._hooks.emit(AGENT_INVOKE_BEFORE, **hook_args)
             if emit is not None:
                 emit(StreamStarted(request.execution_id, request.agent_id, request.session_id))
-            outcome = await self._drive(prepared, loop)
+            outcome = await self._drive(prepared, loop, journal)
         except (Exception, asyncio.CancelledError) as exc:
             # Not an execution outcome (a bug, a store failure, the caller's task cancelled):
             # record the execution as ended, then let the exception go on.
@@ -299,6 +301,7 @@ class ExecutionEngine:
         token: CancellationToken,
         emit: Emit | None,
         events: EventLog,
+        journal: ToolJournal,
     ) -> AgentLoop:
         request, plan, schema = prepared.request, prepared.plan, prepared.output_schema
         return AgentLoop(
@@ -327,15 +330,23 @@ class ExecutionEngine:
             guardrails=prepared.guardrails,
             output_schema=schema,
             events=events,
+            journal=journal,
         )
 
-    async def _drive(self, prepared: _Prepared, loop: AgentLoop) -> LoopOutcome:
-        """Build the prompt and run the loop within the execution's deadline."""
+    async def _drive(
+        self, prepared: _Prepared, loop: AgentLoop, journal: ToolJournal
+    ) -> LoopOutcome:
+        """Load the tool-call journal of a background run, build the prompt and run the loop
+        within the execution's deadline."""
         request, plan = prepared.request, prepared.plan
         timeout = prepared.guardrails.timeout_seconds
         instructions = [i for i in (request.instructions, request.options.instructions) if i]
         try:
             async with asyncio.timeout(timeout) as deadline:
+                if request.record_created:
+                    # Only a background run can be a re-run (at least once, see recovery):
+                    # one read for its earlier attempts' tool results. Inline runs skip it.
+                    await journal.load(self._persistence.executions, request.execution_id)
                 system = await self._prompts.build(
                     static=plan.static_prompt,
                     agent=plan.agent,

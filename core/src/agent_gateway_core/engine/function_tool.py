@@ -47,6 +47,7 @@ def build_function_tool(
     allowed_agents: Iterable[str] | None = None,
     require_approval: bool = False,
     timeout_seconds: float | None = None,
+    idempotent: bool = False,
 ) -> ToolDefinition:
     """A CODE ToolDefinition for ``fn`` with its name, description and parameter schema."""
     if not callable(fn):
@@ -81,6 +82,7 @@ def build_function_tool(
         allowed_agents=frozenset(allowed_agents) if allowed_agents is not None else None,
         require_approval=require_approval,
         timeout_seconds=timeout_seconds,
+        idempotent=idempotent,
     )
 
 

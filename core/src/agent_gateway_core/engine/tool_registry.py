@@ -66,6 +66,7 @@ class ToolRegistry:
         allowed_agents: Iterable[str] | None = None,
         require_approval: bool = False,
         timeout_seconds: float | None = None,
+        idempotent: bool = False,
     ) -> ToolDefinition:
         """Register ``fn`` as a tool (see :mod:`~agent_gateway_core.engine.function_tool`)."""
         definition = build_function_tool(
@@ -76,6 +77,7 @@ class ToolRegistry:
             allowed_agents=allowed_agents,
             require_approval=require_approval,
             timeout_seconds=timeout_seconds,
+            idempotent=idempotent,
         )
         self.add(definition)
         return definition
@@ -107,6 +109,7 @@ class ToolRegistry:
         allowed_agents: Iterable[str] | None = None,
         require_approval: bool = False,
         timeout_seconds: float | None = None,
+        idempotent: bool = False,
     ) -> Callable[[F], F]: ...
 
     def tool(self, fn: F | None = None, /, **options: Any) -> F | Callable[[F], F]:

@@ -176,3 +176,4 @@ class ToolFrontmatter(BaseModel):
     timeout_seconds: float | None = Field(default=None, gt=0)
     allowed_agents: tuple[str, ...] | None = None
     require_approval: bool = False
+    idempotent: bool = False  # a re-run calls it again instead of replaying its result

@@ -81,6 +81,7 @@ def read_tool(
             else None
         ),
         require_approval=frontmatter.require_approval,
+        idempotent=frontmatter.idempotent,
         timeout_seconds=frontmatter.timeout_seconds,
         path=str(tool_md),
     )
