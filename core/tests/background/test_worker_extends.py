@@ -60,3 +60,22 @@ async def test_stop_receiving_lets_running_jobs_finish_and_takes_no_new_one() ->
 
     assert finished == ["e1"]  # finished, not cancelled; e2 was never taken
     assert await queue.pending_count() == 1
+
+
+def test_a_job_survives_its_json_as_brokers_carry_it() -> None:
+    job = ExecutionJob(
+        execution_id="e1",
+        agent_id="a",
+        enqueued_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        attempt=2,
+        payload={"options": {"timeout_ms": 5000}},
+    )
+
+    assert ExecutionJob.from_json(job.to_json()) == job
+    assert ExecutionJob.from_json(job.to_json().encode()) == job
+    with pytest.raises(ValueError, match="not an execution job"):
+        ExecutionJob.from_json(b'{"execution_id": "e1"}')
+    with pytest.raises(ValueError, match="not JSON-serialisable"):
+        ExecutionJob(
+            execution_id="e2", agent_id="a", enqueued_at=job.enqueued_at, payload={"x": object()}
+        ).to_json()

@@ -5,41 +5,19 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from agent_gateway_core.ports.execution_queue import ExecutionJob
 
 
 def encode_job(job: ExecutionJob) -> str:
-    """``job`` as the JSON a stream entry carries."""
-    try:
-        return json.dumps(
-            {
-                "execution_id": job.execution_id,
-                "agent_id": job.agent_id,
-                "enqueued_at": job.enqueued_at.isoformat(),
-                "attempt": job.attempt,
-                "payload": job.payload,
-            },
-            separators=(",", ":"),
-        )
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"the payload of execution {job.execution_id!r} is not JSON-serialisable: {exc}"
-        ) from exc
+    """``job`` as the JSON a stream entry carries (see :meth:`ExecutionJob.to_json`)."""
+    return job.to_json()
 
 
 def decode_job(raw: str | bytes, *, attempt: int | None = None) -> ExecutionJob:
     """The job in ``raw``; ``attempt`` (the queue's own count) wins over the stored one."""
-    data: dict[str, Any] = json.loads(raw)
-    job = ExecutionJob(
-        execution_id=str(data["execution_id"]),
-        agent_id=str(data["agent_id"]),
-        enqueued_at=datetime.fromisoformat(data["enqueued_at"]),
-        attempt=int(data.get("attempt", 1)),
-        payload=dict(data.get("payload") or {}),
-    )
+    job = ExecutionJob.from_json(raw)
     return job if attempt is None else dataclasses.replace(job, attempt=attempt)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -16,6 +17,40 @@ class ExecutionJob:
     enqueued_at: datetime
     attempt: int = 1
     payload: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """The job as a broker carries it: ``execution_id``, ``agent_id``, ``enqueued_at``
+        (ISO 8601), ``attempt`` and ``payload``. ``ValueError`` if the payload is not JSON."""
+        try:
+            return json.dumps(
+                {
+                    "execution_id": self.execution_id,
+                    "agent_id": self.agent_id,
+                    "enqueued_at": self.enqueued_at.isoformat(),
+                    "attempt": self.attempt,
+                    "payload": self.payload,
+                },
+                separators=(",", ":"),
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"the payload of execution {self.execution_id!r} is not JSON-serialisable: {exc}"
+            ) from exc
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> ExecutionJob:
+        """The job :meth:`to_json` wrote; ``ValueError`` if ``raw`` is not one."""
+        try:
+            data: dict[str, Any] = json.loads(raw)
+            return cls(
+                execution_id=str(data["execution_id"]),
+                agent_id=str(data["agent_id"]),
+                enqueued_at=datetime.fromisoformat(data["enqueued_at"]),
+                attempt=int(data.get("attempt", 1)),
+                payload=dict(data.get("payload") or {}),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not an execution job: {raw[:200]!r}") from exc
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
