@@ -133,15 +133,6 @@ async def postgres_stopped_on_demand() -> AsyncIterator[Any]:
         await wait_until_accepting(60)
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.upper().startswith("AGENT_GATEWAY_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("AGENT_GATEWAY_SECRET_KEY", "outage passphrase for secrets at rest")
-
-
 @pytest.fixture
 async def schema() -> AsyncIterator[str]:
     name = f"outage_{uuid.uuid4().hex[:12]}"

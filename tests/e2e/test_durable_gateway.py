@@ -47,15 +47,6 @@ You are a careful assistant with a good memory.
 """
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.upper().startswith("AGENT_GATEWAY_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("AGENT_GATEWAY_SECRET_KEY", "e2e passphrase for secrets at rest")
-
-
 @pytest.fixture
 async def model() -> AsyncIterator[FakeOpenAIServer]:
     async with FakeOpenAIServer() as server:

@@ -142,11 +142,6 @@ async def tiers(
     schema: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Tiers]:
-    for name in list(os.environ):
-        if name.upper().startswith("AGENT_GATEWAY_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("AGENT_GATEWAY_SECRET_KEY", "tier test passphrase")
     # A dead worker's executions are taken over within a couple of seconds.
     monkeypatch.setenv("AGENT_GATEWAY_SERVER__INSTANCE_LEASE_SECONDS", "2")
     workspace = tmp_path / "workspace"

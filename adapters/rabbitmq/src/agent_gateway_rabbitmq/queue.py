@@ -43,7 +43,12 @@ from aio_pika.abc import (
 from aio_pika.exceptions import AMQPError, ChannelInvalidStateError
 
 from agent_gateway_core.errors import BackendUnavailableError
-from agent_gateway_core.ports.execution_queue import Delivery, ExecutionJob, ExecutionQueue
+from agent_gateway_core.ports.execution_queue import (
+    Delivery,
+    ExecutionJob,
+    ExecutionQueue,
+    check_queue_settings,
+)
 from agent_gateway_rabbitmq.codec import decode_job, display_url, encode_job
 
 logger = logging.getLogger(__name__)
@@ -88,16 +93,13 @@ class RabbitMQQueue(ExecutionQueue):
         poll_interval_seconds: float = 1.0,
         connect_timeout_seconds: float = 5.0,
     ) -> None:
-        if max_attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
-        for name, value in (
-            ("visibility_timeout_seconds", visibility_timeout_seconds),
-            ("cancel_ttl_seconds", cancel_ttl_seconds),
-            ("poll_interval_seconds", poll_interval_seconds),
-            ("connect_timeout_seconds", connect_timeout_seconds),
-        ):
-            if value <= 0:
-                raise ValueError(f"{name} must be positive, got {value}")
+        check_queue_settings(
+            max_attempts,
+            visibility_timeout_seconds=visibility_timeout_seconds,
+            cancel_ttl_seconds=cancel_ttl_seconds,
+            poll_interval_seconds=poll_interval_seconds,
+            connect_timeout_seconds=connect_timeout_seconds,
+        )
         if not queue_name:
             raise ValueError("queue_name must not be empty")
         self.max_attempts = max_attempts

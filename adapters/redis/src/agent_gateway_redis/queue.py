@@ -19,7 +19,12 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from agent_gateway_core.errors import ConfigError
-from agent_gateway_core.ports.execution_queue import Delivery, ExecutionJob, ExecutionQueue
+from agent_gateway_core.ports.execution_queue import (
+    Delivery,
+    ExecutionJob,
+    ExecutionQueue,
+    check_queue_settings,
+)
 from agent_gateway_redis import _scripts
 from agent_gateway_redis._cancels import CancelListener
 from agent_gateway_redis._codec import (
@@ -79,16 +84,13 @@ class RedisStreamsQueue(ExecutionQueue):
         poll_interval_seconds: float = 1.0,
         operation_timeout_seconds: float = 5.0,
     ) -> None:
-        if max_attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
-        for name, value in (
-            ("visibility_timeout_seconds", visibility_timeout_seconds),
-            ("cancel_ttl_seconds", cancel_ttl_seconds),
-            ("poll_interval_seconds", poll_interval_seconds),
-            ("operation_timeout_seconds", operation_timeout_seconds),
-        ):
-            if value <= 0:
-                raise ValueError(f"{name} must be positive, got {value}")
+        check_queue_settings(
+            max_attempts,
+            visibility_timeout_seconds=visibility_timeout_seconds,
+            cancel_ttl_seconds=cancel_ttl_seconds,
+            poll_interval_seconds=poll_interval_seconds,
+            operation_timeout_seconds=operation_timeout_seconds,
+        )
         if client is not None and url is not None:
             raise ValueError("pass a Redis url or a client, not both")
         if client is None:

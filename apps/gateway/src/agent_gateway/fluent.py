@@ -183,11 +183,12 @@ class FluentConfiguration:
         self._check_not_started()
         from agent_gateway.composition.auth import open_oauth2
 
+        # None takes the adapter's default (one place for it).
         options = {
             "issuer": issuer,
             "audience": audience,
-            "jwks_uri": jwks_uri or f"{issuer.rstrip('/')}/.well-known/jwks.json",
-            "algorithms": algorithms or ["RS256", "ES256"],
+            "jwks_uri": jwks_uri,
+            "algorithms": algorithms,
             "scope_claim": scope_claim,
         }
         _choose_resource(self._ports.oauth2_auth, open_oauth2, options)

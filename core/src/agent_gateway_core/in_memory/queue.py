@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from agent_gateway_core.clock import SystemClock
 from agent_gateway_core.in_memory.health import BackendHealth
 from agent_gateway_core.ports.clock import Clock
-from agent_gateway_core.ports.execution_queue import Delivery, ExecutionJob, ExecutionQueue
+from agent_gateway_core.ports.execution_queue import (
+    Delivery,
+    ExecutionJob,
+    ExecutionQueue,
+    check_queue_settings,
+)
 
 
 @dataclass(slots=True)
@@ -45,13 +50,11 @@ class InMemoryExecutionQueue(ExecutionQueue):
         clock: Clock | None = None,
         poll_interval_seconds: float = 0.02,
     ) -> None:
-        if max_attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
-        if visibility_timeout_seconds <= 0 or cancel_ttl_seconds <= 0:
-            raise ValueError(
-                "visibility_timeout_seconds and cancel_ttl_seconds must be positive, got "
-                f"{visibility_timeout_seconds} and {cancel_ttl_seconds}"
-            )
+        check_queue_settings(
+            max_attempts,
+            visibility_timeout_seconds=visibility_timeout_seconds,
+            cancel_ttl_seconds=cancel_ttl_seconds,
+        )
         self.max_attempts = max_attempts
         self._visibility_timeout = visibility_timeout_seconds
         self._cancel_ttl = cancel_ttl_seconds

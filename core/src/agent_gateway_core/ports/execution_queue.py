@@ -62,6 +62,16 @@ class Delivery:
     attempt: int
 
 
+def check_queue_settings(max_attempts: int, **positive_seconds: float) -> None:
+    """``ValueError`` naming the setting when ``max_attempts`` is below 1 or any of
+    ``positive_seconds`` is not above 0: what every ExecutionQueue is built with."""
+    if max_attempts < 1:
+        raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
+    for name, value in positive_seconds.items():
+        if value <= 0:
+            raise ValueError(f"{name} must be positive, got {value}")
+
+
 @runtime_checkable
 class ExecutionQueue(Protocol):
     """At-least-once delivery of execution jobs, with retries, dead letters and cancellation.

@@ -21,11 +21,9 @@ SHARED_QUEUES = ("redis", "rabbitmq")
 
 def run_worker(workspace: Path, *, log_level: str | None) -> None:
     """Check that a worker can run here, then consume until stopped."""
-    import asyncio as _asyncio
-
     from agent_gateway.composition.workspace import load_gateway_workspace
 
-    _, settings = _asyncio.run(load_gateway_workspace(workspace))
+    _, settings = asyncio.run(load_gateway_workspace(workspace))
     queue = settings.queue
     if queue.backend not in SHARED_QUEUES:
         fail(
