@@ -150,3 +150,26 @@ async def test_a_message_that_is_not_a_job_goes_to_the_dead_letters(
     assert delivery is not None
     assert delivery.job.execution_id == "exec-after"
     assert await queue.dead_letters() == []  # listed jobs only; the foreign message is kept
+
+
+async def test_a_released_job_goes_to_another_consumer_at_once_on_the_same_attempt(
+    make_queue: MakeQueue,
+) -> None:
+    stopping, other = await make_queue(), await make_queue()
+    await stopping.enqueue(job("exec-released"))
+    taken = await stopping.receive(2.0)
+    assert taken is not None
+    waiting = asyncio.create_task(other.receive(2.0))
+    await asyncio.sleep(0.05)
+
+    await stopping.release(taken)
+
+    again = await asyncio.wait_for(waiting, 1.0)
+    assert again is not None
+    assert again.job.execution_id == "exec-released"
+    assert again.attempt == again.job.attempt == taken.attempt == 1
+    await stopping.release(taken)  # stale: changes nothing
+    await stopping.ack(taken)
+    assert await other.pending_count() == 1  # the one `other` holds
+    await other.ack(again)
+    assert await other.pending_count() == 0

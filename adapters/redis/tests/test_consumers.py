@@ -122,3 +122,25 @@ async def test_jobs_enqueued_before_any_consumer_are_delivered(make_queue: MakeQ
     delivery = await consumer.receive(2.0)
     assert delivery is not None
     assert delivery.job.execution_id == "exec-1"
+
+
+async def test_a_released_job_goes_to_another_consumer_at_once(make_queue: MakeQueue) -> None:
+    stopping = make_queue(visibility_timeout_seconds=VISIBILITY)
+    other = make_queue(visibility_timeout_seconds=VISIBILITY)
+    await stopping.enqueue(job("exec-1"))
+    taken = await stopping.receive(2.0)
+    assert taken is not None
+    waiting = asyncio.create_task(other.receive(2.0))
+    await asyncio.sleep(0.05)
+
+    await stopping.release(taken)
+
+    again = await asyncio.wait_for(waiting, VISIBILITY / 2)  # no timeout had to pass
+    assert again is not None
+    assert again.job.execution_id == "exec-1"
+    assert again.attempt == again.job.attempt == taken.attempt == 1
+    await stopping.ack(taken)  # stale: must not remove the job `other` now holds
+    await stopping.release(taken)
+    assert await other.pending_count() == 1
+    await other.ack(again)
+    assert await other.pending_count() == 0

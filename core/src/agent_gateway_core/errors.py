@@ -36,7 +36,8 @@ subclasses it, so both ``except`` forms work::
     │   ├── ExecutionCancelledError
     │   ├── ExecutionTimeoutError
     │   ├── GuardrailError                 max iterations / max tool calls exceeded
-    │   └── GatewayStoppedError            the gateway instance running it stopped mid-run
+    │   ├── GatewayStoppedError            the gateway instance running it stopped mid-run
+    │   └── ExecutionHandedBackError       a background run stopped to run again on another worker
     ├── ToolError
     │   ├── ToolExecutionError             a handler raised
     │   ├── ToolTimeoutError
@@ -318,6 +319,14 @@ class GatewayStoppedError(ExecutionError):
     finished; another instance recorded the end."""
 
     code = "gateway_stopped"
+
+
+class ExecutionHandedBackError(ExecutionError):
+    """A background run stopped before its end so that another worker runs the execution
+    again (its worker was shutting down and its drain time ran out): the execution is
+    ``queued`` again, not ended. What the engine raises to the worker that ran it."""
+
+    code = "execution_handed_back"
 
 
 # ------------------------------------------------------------------ tools

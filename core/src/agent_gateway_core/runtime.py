@@ -401,8 +401,11 @@ class Runtime:
 
     async def drain_worker(self, timeout_seconds: float) -> bool:
         """Take no new job and let those running finish for up to ``timeout_seconds`` (a
-        worker asked to stop, as on SIGTERM); then stop as :meth:`stop_worker` does. ``True``
-        if every running job finished in time."""
+        worker asked to stop, as on SIGTERM); then hand back those still running, not
+        cancelled: ``queued`` again, their jobs released to the queue for another worker,
+        whose re-run replays the tool calls they completed. ``True`` if every running job
+        finished in time. See :meth:`BackgroundExecutions.drain_worker
+        <agent_gateway_core.background.executions.BackgroundExecutions.drain_worker>`."""
         return await self._background.drain_worker(timeout_seconds)
 
     async def stop_worker(self) -> None:

@@ -226,6 +226,9 @@ class DoubleQueue(ExecutionQueue):
     async def retry(self, delivery: Delivery, error: str) -> bool:
         return await self.inner.retry(delivery, error)
 
+    async def release(self, delivery: Delivery) -> None:
+        await self.inner.release(delivery)
+
     async def dead_letters(self) -> list[ExecutionJob]:
         return await self.inner.dead_letters()
 

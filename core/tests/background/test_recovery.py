@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from agent_gateway_core import Runtime
-from agent_gateway_core.domain.events import EventType, NewEvent
+from agent_gateway_core.domain.events import EventType, ExecutionEvent, NewEvent
 from agent_gateway_core.domain.execution import (
     ExecutionKind,
     ExecutionOptions,
@@ -251,6 +251,32 @@ async def test_a_background_run_cut_short_runs_again_through_the_queue(bg) -> No
     assert record.raw_text == "second time lucky"
     assert record.usage.input_tokens == 10  # this run's, not the one cut short
     assert bg.llm.requests[0].temperature == 0.25
+
+
+async def test_a_background_run_cut_short_reads_its_journal_when_it_runs_again(
+    bg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    execution_id = await left_running(bg, background=True)
+    runtime = instance(bg, "inst_b", queue=bg.queue)
+    assert await runtime.recover_orphans() == 1
+    record = await bg.record(execution_id)
+    assert record.status is ExecutionStatus.QUEUED
+    assert record.started_at is not None  # kept: it ran before
+    store = bg.persistence.executions
+    reads: list[str] = []
+    list_events = store.list_events
+
+    async def counting(execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
+        reads.append(execution_id)
+        return await list_events(execution_id, after_seq)
+
+    monkeypatch.setattr(store, "list_events", counting)
+    bg.llm.push(reply("done"))
+
+    runtime.start_worker(receive_timeout_seconds=bg.receive_timeout)
+    await bg.wait_for_status(execution_id, ExecutionStatus.SUCCEEDED)
+
+    assert reads == [execution_id]  # the job is a fresh one, on attempt 1: still read
 
 
 async def test_a_handed_back_job_still_in_the_queue_runs_once(bg) -> None:

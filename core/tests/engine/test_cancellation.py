@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from agent_gateway_core.engine.cancellation import CancellationRegistry, CancellationToken
-from agent_gateway_core.errors import ExecutionCancelledError
+from agent_gateway_core.errors import ExecutionCancelledError, ExecutionHandedBackError
 
 pytestmark = pytest.mark.unit
 
@@ -95,3 +95,50 @@ def test_registry_remove_keeps_a_newer_token_for_the_same_id() -> None:
     assert "e1" in registry
     registry.remove(new)
     assert "e1" not in registry
+
+
+async def test_hand_back_interrupts_the_call_in_flight_with_its_own_error() -> None:
+    token = CancellationToken("e1")
+    running = asyncio.create_task(token.run(asyncio.Event().wait()))
+    await asyncio.sleep(0.01)
+
+    token.hand_back()
+
+    with pytest.raises(ExecutionHandedBackError) as caught:
+        await running
+    assert caught.value.execution_id == "e1"
+    assert (token.cancelled, token.handing_back) == (True, True)
+    with pytest.raises(ExecutionHandedBackError):
+        token.raise_if_cancelled()
+
+
+@pytest.mark.parametrize("cancel_first", [True, False], ids=["cancel-first", "hand-back-first"])
+def test_a_cancel_wins_over_a_hand_back_whichever_came_first(cancel_first: bool) -> None:
+    token = CancellationToken("e1")
+    for stop in (
+        [token.cancel, token.hand_back] if cancel_first else [token.hand_back, token.cancel]
+    ):
+        stop()
+
+    assert (token.cancelled, token.handing_back) == (True, False)
+    with pytest.raises(ExecutionCancelledError):
+        token.raise_if_cancelled()
+
+
+def test_registry_hands_back_a_token_now_or_as_soon_as_it_is_added() -> None:
+    registry = CancellationRegistry()
+    running = CancellationToken("e1")
+    registry.add(running)
+
+    registry.hand_back_when_started("e1")
+    registry.hand_back_when_started("e2")
+    later = CancellationToken("e2")
+    registry.add(later)
+
+    assert running.handing_back is True
+    assert later.handing_back is True
+    registry.forget("e3")
+    registry.forget("e2")
+    again = CancellationToken("e2")
+    registry.add(again)
+    assert again.cancelled is False  # forgotten: a new run of it is not handed back

@@ -228,6 +228,19 @@ class RabbitMQQueue(ExecutionQueue):
         broker = await self._opened()
         return await self._end_attempt(broker, in_flight.message, in_flight.job, error)
 
+    async def release(self, delivery: Delivery) -> None:
+        """Publish the job again on the same attempt, then ack the message taken (a crash in
+        between duplicates the job, never loses it). Not ``basic.nack`` with requeue: the
+        broker marks a requeued message redelivered, and a redelivered message counts as an
+        attempt here (its consumer went away)."""
+        in_flight = self._in_flight.pop(delivery.receipt, None)
+        if in_flight is None:  # acked, retried, released, or its visibility timeout passed
+            return
+        broker = await self._opened()
+        await self._publish(broker, in_flight.job)
+        await self._settle(in_flight.message)
+        await self._announce_work(broker)
+
     async def dead_letters(self) -> list[ExecutionJob]:
         """Every dead letter, oldest first: read with ``basic.get`` on a channel of its own,
         then put back in place by closing that channel (a listing made at the same time by

@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_URL = "redis://localhost:6379/0"
 _RECLAIM_SCAN_LIMIT = 100  # entries one reclaim may dead-letter before it gives up for now
+DEFAULT_DEAD_LETTER_MAX = 10_000
+IDLE_CONSUMER_TIMEOUTS = 10  # visibility timeouts a consumer with nothing pending may stay idle
 
 
 def default_consumer_name() -> str:
@@ -60,7 +62,12 @@ class RedisStreamsQueue(ExecutionQueue):
     - ``extend`` resets the entry's idle time (``XCLAIM ... JUSTID`` to the same consumer).
     - ``ack`` is ``XACK`` + ``XDEL``, so ``pending_count`` is ``XLEN``. ``retry`` acks and
       adds the job again at the back of the stream with the next attempt, or pushes it to
-      the dead-letter list.
+      the dead-letter list, which keeps the newest ``dead_letter_max`` (``LTRIM``).
+      ``release`` acks and adds the job again at the back of the stream on the same attempt.
+    - Each queue object is a consumer of its own name. ``receive`` deletes, on its first call
+      and then once per ``idle_consumer_seconds`` (default ten visibility timeouts), the
+      group's consumers that have nothing pending and have been idle that long: those of
+      processes gone for good. A consumer with pending entries is never deleted.
     - ``request_cancel`` sets a key with a TTL and publishes on a channel. Each queue keeps
       a set fed by a subscriber task (started on first use, stopped by ``aclose``), so a
       request heard over pub/sub is answered from memory; otherwise the key decides.
@@ -83,14 +90,21 @@ class RedisStreamsQueue(ExecutionQueue):
         key_prefix: str | None = None,
         poll_interval_seconds: float = 1.0,
         operation_timeout_seconds: float = 5.0,
+        dead_letter_max: int = DEFAULT_DEAD_LETTER_MAX,
+        idle_consumer_seconds: float | None = None,
     ) -> None:
+        if idle_consumer_seconds is None:
+            idle_consumer_seconds = IDLE_CONSUMER_TIMEOUTS * visibility_timeout_seconds
         check_queue_settings(
             max_attempts,
             visibility_timeout_seconds=visibility_timeout_seconds,
             cancel_ttl_seconds=cancel_ttl_seconds,
             poll_interval_seconds=poll_interval_seconds,
             operation_timeout_seconds=operation_timeout_seconds,
+            idle_consumer_seconds=idle_consumer_seconds,
         )
+        if dead_letter_max < 1:
+            raise ValueError(f"dead_letter_max must be at least 1, got {dead_letter_max}")
         if client is not None and url is not None:
             raise ValueError("pass a Redis url or a client, not both")
         if client is None:
@@ -115,6 +129,9 @@ class RedisStreamsQueue(ExecutionQueue):
         self.max_attempts = max_attempts
         self._visibility_timeout = visibility_timeout_seconds
         self._cancel_ttl = cancel_ttl_seconds
+        self._dead_letter_max = dead_letter_max
+        self._idle_consumer_seconds = idle_consumer_seconds
+        self._next_consumer_sweep = 0.0  # time.monotonic() of the next deletion of idle ones
         # Waits are cut into slices: expired deliveries are looked for between two, and no
         # blocking read outlasts the socket timeout.
         self._poll_interval = min(
@@ -128,7 +145,9 @@ class RedisStreamsQueue(ExecutionQueue):
         self._reclaim = client.register_script(_scripts.RECLAIM)
         self._ack = client.register_script(_scripts.ACK)
         self._retry = client.register_script(_scripts.RETRY)
+        self._release = client.register_script(_scripts.RELEASE)
         self._extend = client.register_script(_scripts.EXTEND)
+        self._delete_idle = client.register_script(_scripts.DELETE_IDLE_CONSUMERS)
         self._group_ready = False
         self._closed = False
 
@@ -204,6 +223,8 @@ class RedisStreamsQueue(ExecutionQueue):
         with unavailable_as_core_error(self._server):
             await self._ensure_group()
             self._cancels.start()
+            if time.monotonic() >= self._next_consumer_sweep:
+                await self._delete_idle_consumers()
             while True:
                 delivery = await self._reclaim_expired()
                 if delivery is None:
@@ -258,9 +279,27 @@ class RedisStreamsQueue(ExecutionQueue):
                     self.max_attempts,
                     again,
                     dead,
+                    self._dead_letter_max,
                 ],
             )
         return int(outcome) == 1
+
+    async def release(self, delivery: Delivery) -> None:
+        receipt = Receipt.decode(delivery.receipt)
+        if receipt is None:
+            return
+        job = dataclasses.replace(delivery.job, attempt=receipt.attempt)
+        with unavailable_as_core_error(self._server):
+            await self._release(
+                keys=[self._keys.stream, self._keys.pending, self._keys.attempts],
+                args=[
+                    self._group,
+                    receipt.entry_id,
+                    receipt.attempt,
+                    job.execution_id,
+                    encode_job(job),
+                ],
+            )
 
     async def dead_letters(self) -> list[ExecutionJob]:
         with unavailable_as_core_error(self._server):
@@ -314,6 +353,14 @@ class RedisStreamsQueue(ExecutionQueue):
         wait until subscribed; ``False`` if that took longer than ``timeout_seconds``."""
         return await self._cancels.wait_subscribed(timeout_seconds)
 
+    async def delete_idle_consumers(self) -> list[str]:
+        """Delete now the group's consumers, other than this queue's own, that have no pending
+        entry and have been idle longer than ``idle_consumer_seconds`` (``receive`` does it
+        periodically); returns their names."""
+        with unavailable_as_core_error(self._server):
+            await self._ensure_group()
+            return await self._delete_idle_consumers()
+
     # ------------------------------------------------------------------ internals
 
     async def _ensure_group(self) -> None:
@@ -327,6 +374,27 @@ class RedisStreamsQueue(ExecutionQueue):
                 raise
         self._group_ready = True
 
+    async def _delete_idle_consumers(self) -> list[str]:
+        self._next_consumer_sweep = time.monotonic() + self._idle_consumer_seconds
+        try:
+            deleted = await self._delete_idle(
+                keys=[self._keys.stream],
+                args=[self._group, int(self._idle_consumer_seconds * 1000), self._consumer],
+            )
+        except redis_errors.ResponseError as exc:  # housekeeping never stops a receive
+            logger.warning("could not delete idle consumers of %s: %s", self._keys.stream, exc)
+            return []
+        names = [text(name) for name in deleted or []]
+        if names:
+            logger.info(
+                "deleted %d idle consumer(s) of %s/%s: %s",
+                len(names),
+                self._keys.stream,
+                self._group,
+                ", ".join(names),
+            )
+        return names
+
     async def _reclaim_expired(self) -> Delivery | None:
         while True:
             claimed = await self._reclaim(
@@ -337,6 +405,7 @@ class RedisStreamsQueue(ExecutionQueue):
                     int(self._visibility_timeout * 1000),
                     self.max_attempts,
                     _RECLAIM_SCAN_LIMIT,
+                    self._dead_letter_max,
                 ],
             )
             if not claimed:

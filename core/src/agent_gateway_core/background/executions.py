@@ -24,6 +24,7 @@ from agent_gateway_core.errors import (
     ConfigError,
     ConflictError,
     ExecutionCancelledError,
+    ExecutionHandedBackError,
     FinalWritePendingError,
     InputValidationError,
     NotFoundError,
@@ -34,6 +35,10 @@ from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
 from agent_gateway_core.ports.persistence.executions import ExecutionStore
 
 logger = logging.getLogger(__name__)
+
+# How long the runs still going after a drain's timeout get to stop and be handed back (they
+# stop at once: the call in flight is interrupted); whatever is left then ends cancelled.
+HAND_BACK_SECONDS = 10.0
 
 # Raised before the engine stores anything: the job can never run, so retrying is pointless.
 # (A personal agent's configuration deleted while its job waited is one such case.)
@@ -59,7 +64,10 @@ class BackgroundExecutions:
     - :meth:`run_job` is what a worker calls with each delivery: it runs the execution if it
       is still ``queued`` (delivery is at-least-once, so a redelivered job is skipped), then
       acknowledges the job; an unexpected failure is retried through the queue and recorded
-      as failed once the queue gives up.
+      as failed once the queue gives up. A first run (the job's first delivery, a record that
+      never started) does not read the event log for earlier tool results to replay.
+    - :meth:`drain_worker` stops the worker gracefully: what still runs after its timeout is
+      handed back, ``queued`` again with its job released to the queue, not cancelled.
 
     - :meth:`aclose` stops the worker and the executions running in tasks of this process;
       one that had not started yet is recorded as cancelled (nothing else would ever run it).
@@ -99,6 +107,7 @@ class BackgroundExecutions:
         # ones (no queue) are also kept apart, since nothing else would run them.
         self._here: set[str] = set()
         self._detached: set[str] = set()
+        self._handing_back = False  # a drain's timeout passed: runs go back to the queue
 
     @property
     def queue(self) -> ExecutionQueue | None:
@@ -154,6 +163,10 @@ class BackgroundExecutions:
         if self._queue is not None:
             await self._queue.request_cancel(execution_id)
             requested = True
+            if record.status is ExecutionStatus.RUNNING:
+                # A worker that is stopping may have handed it back to queued since it was
+                # read; its job, released, is then dropped for the request: end it here.
+                record = await self._executions.get(execution_id) or record
         if record.status is ExecutionStatus.QUEUED:
             # Nothing runs it yet: record the cancellation now rather than when a worker picks
             # the job up (a queue drops a cancelled job without telling anyone).
@@ -206,13 +219,31 @@ class BackgroundExecutions:
 
     async def drain_worker(self, timeout_seconds: float) -> bool:
         """Take no new job, and let the running ones finish for up to ``timeout_seconds``;
-        then stop as :meth:`stop_worker` does. ``True`` if every running job finished."""
+        then hand back those still running, and stop as :meth:`stop_worker` does. ``True``
+        if every running job finished in time.
+
+        A run handed back stops without an end: the call in flight is interrupted, the
+        execution goes back to ``queued`` with the events it stored (so the re-run replays
+        the tool calls it completed), and its job goes back to the queue on the same attempt
+        (``ExecutionQueue.release``), for another worker to take at once. A cancel requested
+        meanwhile still ends it ``cancelled``. A run that has not stopped within
+        ``HAND_BACK_SECONDS`` more is cancelled; one whose hand-back the store could not take
+        stays ``running``, its job unacknowledged, until recovery hands it back once this
+        instance's lease has run out."""
         worker, consumer = self._worker, self._queue_worker
         if worker is None or consumer is None:
             return True
         consumer.stop_receiving()
         done, _ = await asyncio.wait({worker}, timeout=max(0.0, timeout_seconds))
-        await self.stop_worker()
+        try:
+            if not done:
+                self._handing_back = True
+                for execution_id in self._here - self._detached:
+                    self._cancellations.hand_back_when_started(execution_id)
+                await asyncio.wait({worker}, timeout=HAND_BACK_SECONDS)
+            await self.stop_worker()
+        finally:
+            self._handing_back = False
         return bool(done)
 
     async def stop_worker(self) -> None:
@@ -231,6 +262,11 @@ class BackgroundExecutions:
         try:
             await self._process(queue, delivery)
         except Exception as exc:
+            if self._handing_back:
+                # Not a failure of the job: left unacknowledged, it comes back after its
+                # visibility timeout (and recovery hands back a record left running).
+                logger.warning("background execution %s not handed back: %s", execution_id, exc)
+                return
             logger.exception("background execution %s failed unexpectedly", execution_id)
             try:
                 retried = await queue.retry(delivery, f"{type(exc).__name__}: {exc}")
@@ -276,19 +312,47 @@ class BackgroundExecutions:
         elif await queue.is_cancel_requested(execution_id):
             error = ExecutionCancelledError("execution was cancelled before it started")
             await self._end_queued(execution_id, ExecutionStatus.CANCELLED, str(error), error.code)
+        elif self._handing_back:
+            await queue.release(delivery)  # taken as this worker stopped: another one runs it
+            return
         else:
-            await self._run_delivered(queue, record, delivery.job.payload)
+            # A record that never started, on its job's first delivery, has no earlier run
+            # whose tool calls to replay (one handed back keeps its started_at).
+            never_started = delivery.attempt == 1 and record.started_at is None
+            try:
+                await self._run_delivered(queue, record, delivery.job.payload, never_started)
+            except ExecutionHandedBackError:
+                await self._handed_back(queue, delivery)
+                return
         await queue.ack(delivery)
 
     async def _run_delivered(
-        self, queue: ExecutionQueue, record: ExecutionRecord, payload: dict[str, Any]
+        self,
+        queue: ExecutionQueue,
+        record: ExecutionRecord,
+        payload: dict[str, Any],
+        never_started: bool,
     ) -> None:
         self._here.add(record.id)
         try:
             async with self._cancel_watch(queue, record.id):
-                await self._run_stored(request_from_record(record, payload))
+                request = request_from_record(record, payload, never_started=never_started)
+                await self._run_stored(request)
         finally:
             self._ended_here(record.id)
+
+    async def _handed_back(self, queue: ExecutionQueue, delivery: Delivery) -> None:
+        """Give the job of a run just handed back (its record ``queued`` again) to the queue,
+        for another worker; or, when a cancel was requested meanwhile (one that found it still
+        running did not end it), end the execution ``cancelled`` and drop the job."""
+        execution_id = delivery.job.execution_id
+        if await queue.is_cancel_requested(execution_id):
+            error = ExecutionCancelledError("execution was cancelled before it ran again")
+            await self._end_queued(execution_id, ExecutionStatus.CANCELLED, str(error), error.code)
+            await queue.ack(delivery)
+            return
+        await queue.release(delivery)
+        logger.info("execution %s handed back to the queue: its worker is stopping", execution_id)
 
     async def _run_detached(self, request: ExecutionRequest) -> None:
         cancelled = False

@@ -25,8 +25,12 @@ def job_for(request: ExecutionRequest, enqueued_at: datetime) -> ExecutionJob:
     )
 
 
-def request_from_record(record: ExecutionRecord, payload: dict[str, Any]) -> ExecutionRequest:
-    """The request of a stored ``queued`` execution, to be run under the record's id."""
+def request_from_record(
+    record: ExecutionRecord, payload: dict[str, Any], *, never_started: bool = False
+) -> ExecutionRequest:
+    """The request of a stored ``queued`` execution, to be run under the record's id;
+    ``never_started`` when no run of it ever started (nothing to replay: see
+    :class:`~agent_gateway_core.engine.request.ExecutionRequest`)."""
     return ExecutionRequest(
         agent_id=record.agent_id,
         message=record.message,
@@ -42,4 +46,5 @@ def request_from_record(record: ExecutionRecord, payload: dict[str, Any]) -> Exe
         instructions=payload.get("instructions"),
         history=tuple(Message.model_validate(m) for m in payload.get("history", ())),
         record_created=True,
+        never_started=never_started,
     )

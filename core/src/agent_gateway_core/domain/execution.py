@@ -34,12 +34,13 @@ TERMINAL_STATUSES = frozenset(
     }
 )
 
-# queued -> running -> terminal; a queued execution may also be cancelled (or fail to start).
+# queued -> running -> terminal; a queued execution may also be cancelled (or fail to start),
+# and a running background one handed back to queued, to run again (its worker stopped first).
 ALLOWED_TRANSITIONS: dict[ExecutionStatus, frozenset[ExecutionStatus]] = {
     ExecutionStatus.QUEUED: frozenset(
         {ExecutionStatus.RUNNING, ExecutionStatus.CANCELLED, ExecutionStatus.FAILED}
     ),
-    ExecutionStatus.RUNNING: TERMINAL_STATUSES,
+    ExecutionStatus.RUNNING: TERMINAL_STATUSES | {ExecutionStatus.QUEUED},
     **{status: frozenset() for status in TERMINAL_STATUSES},
 }
 
@@ -84,6 +85,9 @@ class ExecutionRecord(BaseModel):
     schedule_id: str | None = None
     idempotency_key: str | None = None
     created_at: datetime
+    # When its latest run started. Kept when a run is handed back to ``queued``: a queued
+    # execution with a ``started_at`` has run before, and its re-run replays the tool calls
+    # that run completed (see the tool-call journal); one without has never started.
     started_at: datetime | None = None
     finished_at: datetime | None = None
     result: Any = None  # structured output when an output_schema applies

@@ -48,6 +48,7 @@ from agent_gateway_core.errors import (
     AgentDisabledError,
     AgentNotFoundError,
     ExecutionCancelledError,
+    ExecutionHandedBackError,
     ExecutionTimeoutError,
     FinalWritePendingError,
     InputValidationError,
@@ -87,6 +88,11 @@ class ExecutionEngine:
     later write, and an end it cannot take is retried by ``final_writes`` until it can, while
     the caller gets FinalWritePendingError (a BackendUnavailableError naming the execution,
     with its result).
+
+    A background run whose token is handed back (see
+    :meth:`~agent_gateway_core.engine.cancellation.CancellationToken.hand_back`) does not
+    end: it stops, its execution goes back to ``queued`` with the events so far, and
+    :meth:`run` raises ExecutionHandedBackError (no ``agent.invoke.after``/``error`` hook).
 
     ``owner()`` is the gateway instance recorded as the owner of what it stores and starts
     (see :class:`~agent_gateway_core.background.lease.InstanceLease`).
@@ -247,11 +253,19 @@ class ExecutionEngine:
         hook_args = _invoke_hook_args(request)
         self._cancellations.add(token)
         failure: BaseException | None = None
+        handed_back: ExecutionHandedBackError | None = None
         try:
             await self._hooks.emit(AGENT_INVOKE_BEFORE, **hook_args)
             if emit is not None:
                 emit(StreamStarted(request.execution_id, request.agent_id, request.session_id))
             outcome = await self._drive(prepared, loop, journal)
+        except ExecutionHandedBackError as exc:
+            handed_back = exc
+            # Its end only if a cancel came meanwhile: a cancel wins over a hand-back.
+            cancelled = ExecutionCancelledError("execution was cancelled", request.execution_id)
+            outcome = ended(
+                ExecutionStatus.CANCELLED, StopReason.CANCELLED, cancelled, loop.raw_text
+            )
         except (Exception, asyncio.CancelledError) as exc:
             # Not an execution outcome (a bug, a store failure, the caller's task cancelled):
             # record the execution as ended, then let the exception go on.
@@ -259,6 +273,9 @@ class ExecutionEngine:
             outcome = interrupted(exc, loop.raw_text)
         finally:
             self._cancellations.remove(token)
+        if handed_back is not None and token.handing_back:
+            await self._recorder.hand_back(request.execution_id, events)
+            raise handed_back
         result = ExecutionResult(
             execution_id=request.execution_id,
             status=outcome.status,
@@ -336,16 +353,17 @@ class ExecutionEngine:
     async def _drive(
         self, prepared: _Prepared, loop: AgentLoop, journal: ToolJournal
     ) -> LoopOutcome:
-        """Load the tool-call journal of a background run, build the prompt and run the loop
-        within the execution's deadline."""
+        """Load the tool-call journal of a background run that may have run before, build the
+        prompt and run the loop within the execution's deadline."""
         request, plan = prepared.request, prepared.plan
         timeout = prepared.guardrails.timeout_seconds
         instructions = [i for i in (request.instructions, request.options.instructions) if i]
         try:
             async with asyncio.timeout(timeout) as deadline:
-                if request.record_created:
-                    # Only a background run can be a re-run (at least once, see recovery):
-                    # one read for its earlier attempts' tool results. Inline runs skip it.
+                if request.record_created and not request.never_started:
+                    # Only a background run can be a re-run (at least once: handed back by a
+                    # worker that stopped, or by recovery): one read for its earlier runs'
+                    # tool results. Inline runs and first runs skip it.
                     await journal.load(self._persistence.executions, request.execution_id)
                 system = await self._prompts.build(
                     static=plan.static_prompt,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -11,8 +12,13 @@ from agent_gateway_core.engine.event_log import EventLog
 from agent_gateway_core.engine.final_writes import FinalWrite, FinalWrites
 from agent_gateway_core.engine.request import ExecutionRequest, job_payload
 from agent_gateway_core.engine.structured_output import to_record
+from agent_gateway_core.errors import InvalidTransitionError
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.persistence.executions import ExecutionStore, ExecutionUpdate
+
+logger = logging.getLogger(__name__)
+
+HANDED_BACK = "handed back: its worker stopped before the run ended"
 
 _TERMINAL_EVENTS = {
     ExecutionStatus.SUCCEEDED: EventType.COMPLETED,
@@ -101,6 +107,28 @@ class ExecutionRecorder:
             ),
         )
         return EventLog(self._store, execution_id, self._clock)
+
+    async def hand_back(self, execution_id: str, events: EventLog) -> None:
+        """Move a ``running`` execution of this instance back to ``queued``, to run again on
+        another worker, with the events not yet written and an ``execution.queued`` event
+        (``requeued``, ``reason``), in one write; ``started_at`` stays (see the tool-call
+        journal). Nothing changes when it is no longer this instance's running execution (it
+        ended, or was taken over, meanwhile). BackendUnavailableError when the store is down:
+        it then stays ``running``, and recovery hands it back once this instance's lease has
+        run out."""
+        owner = self._owner()
+        record = await self._store.get(execution_id)
+        if record is None or (owner is not None and record.owner != owner):
+            logger.warning("execution %s is no longer this instance's to hand back", execution_id)
+            return
+        events.add(EventType.QUEUED, requeued=True, reason=HANDED_BACK)
+        update = ExecutionUpdate(
+            status=ExecutionStatus.QUEUED, at=self._clock.now(), only_from=ExecutionStatus.RUNNING
+        )
+        try:
+            await self._store.transition(execution_id, update, await events.take())
+        except InvalidTransitionError:
+            logger.warning("execution %s ended before it could be handed back", execution_id)
 
     async def end(
         self,

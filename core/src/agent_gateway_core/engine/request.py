@@ -19,7 +19,9 @@ class ExecutionRequest:
     instructions, added to the system prompt like ``options.instructions``. Chat turns
     (``kind=CHAT``) skip the input schema (their input is session metadata) and honour only
     ``options.output_schema``. ``record_created`` says the caller already stored the record as
-    ``queued`` (a background execution), so the engine only moves it on.
+    ``queued`` (a background execution), so the engine only moves it on; ``never_started``
+    that no run of that record ever started (the first delivery of its job), so there are no
+    earlier tool results to replay and the engine does not read its event log for them.
     """
 
     agent_id: str
@@ -36,6 +38,7 @@ class ExecutionRequest:
     idempotency_key: str | None = None
     instructions: str | None = None
     record_created: bool = False
+    never_started: bool = False
 
 
 def job_payload(request: ExecutionRequest) -> dict[str, Any]:

@@ -122,6 +122,15 @@ class InMemoryExecutionQueue(ExecutionQueue):
             return False
         return self._requeue(in_flight)
 
+    async def release(self, delivery: Delivery) -> None:
+        await self._health.round_trip()
+        self._reclaim_expired()  # a delivery already past its timeout is back on its own
+        in_flight = self._in_flight.pop(delivery.receipt, None)
+        if in_flight is None:  # acked, retried, released, or its visibility timeout passed
+            return
+        heapq.heappush(self._ready, (in_flight.order, in_flight.job))  # keeps its place
+        self._job_arrived.set()
+
     async def dead_letters(self) -> list[ExecutionJob]:
         await self._health.round_trip()
         self._reclaim_expired()

@@ -88,6 +88,13 @@ class ExecutionQueue(Protocol):
     - ``ack(delivery)`` removes the job for good. Acking twice is harmless.
     - ``retry(delivery, error)`` puts the job back with ``attempt`` + 1, or moves it to the
       dead letters when ``max_attempts`` is reached; returns ``True`` if it will be retried.
+    - ``release(delivery)`` gives the job back now, on the same attempt, for work its consumer
+      stops for its own reasons (a worker shutting down), not because the job failed: it
+      counts no attempt against ``max_attempts``, and it is again a job not yet received, so
+      a consumer waiting in ``receive`` (this one or another) gets it at once, with no
+      visibility timeout to wait out, and a cancellation requested for it drops it. It stays
+      pending meanwhile. Releasing an acked, retried, released or superseded delivery (its
+      visibility timeout passed) is harmless: it changes nothing.
     - ``dead_letters()`` lists jobs that exhausted their attempts, oldest first.
     - ``request_cancel(execution_id)`` records a cancellation visible to every process
       sharing the backend; ``is_cancel_requested`` reads it. A cancelled job that was not yet
@@ -113,6 +120,8 @@ class ExecutionQueue(Protocol):
     async def ack(self, delivery: Delivery) -> None: ...
 
     async def retry(self, delivery: Delivery, error: str) -> bool: ...
+
+    async def release(self, delivery: Delivery) -> None: ...
 
     async def dead_letters(self) -> list[ExecutionJob]: ...
 

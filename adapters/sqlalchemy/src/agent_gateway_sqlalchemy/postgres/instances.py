@@ -65,9 +65,7 @@ class InstanceStatements:
             "status": bindparam("to_status"),
             "last_event_seq": runs.last_event_seq + bindparam("count"),
         }
-        if to_queued:
-            changes["started_at"] = None
-        else:
+        if not to_queued:
             changes["finished_at"] = at
         for name in _UPDATABLE:
             column = getattr(runs, name)

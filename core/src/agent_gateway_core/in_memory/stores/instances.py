@@ -76,9 +76,7 @@ class InMemoryInstanceStore(InstanceStore):
 
 def _changes(takeover: Takeover) -> dict[str, Any]:
     changes: dict[str, Any] = {"status": takeover.status}
-    if takeover.status is ExecutionStatus.QUEUED:
-        changes["started_at"] = None
-    else:
+    if takeover.status is not ExecutionStatus.QUEUED:
         changes["finished_at"] = takeover.at
     optional = {
         "owner": takeover.new_owner,

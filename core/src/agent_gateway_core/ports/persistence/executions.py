@@ -53,7 +53,8 @@ class ExecutionStore(Protocol):
     - ``get`` returns the record or ``None``.
     - ``transition(id, update)`` applies a state change atomically and returns the new record.
       It sets ``started_at`` on ``running`` and ``finished_at`` on a terminal status (both from
-      ``update.at``), and ``owner`` when the update names one. A change the state machine forbids (see ``ALLOWED_TRANSITIONS``) raises
+      ``update.at``; a ``running`` execution handed back to ``queued`` keeps its
+      ``started_at``), and ``owner`` when the update names one. A change the state machine forbids (see ``ALLOWED_TRANSITIONS``) raises
       :class:`~agent_gateway_core.errors.InvalidTransitionError` and changes nothing, and so
       does one whose ``update.only_from`` is not the record's status; an unknown id raises
       :class:`~agent_gateway_core.errors.ExecutionNotFoundError`. Two concurrent

@@ -54,8 +54,9 @@ class InstanceStore(Protocol):
       set and not live at ``now``, oldest first (``created_at`` then ``id``), at most
       ``limit``. An execution without an owner is never an orphan.
     - ``take_over(id, takeover, events)`` applies ``takeover`` atomically and returns the new
-      record: status, ``finished_at = at`` for a terminal status, ``started_at`` cleared for
-      ``queued``, the new owner and the given fields; ``events`` are appended in the same
+      record: status, ``finished_at = at`` for a terminal status (``started_at`` is kept,
+      for ``queued`` too: it tells a re-run that an earlier run started), the new owner and
+      the given fields; ``events`` are appended in the same
       step. The moves: to a terminal status the state machine allows from ``from_status``, or
       back to ``queued`` from ``queued`` or ``running``; any other raises ``ValueError``. When the record no
       longer has ``owner`` and ``from_status``, or ``owner`` is live at ``at``, it raises

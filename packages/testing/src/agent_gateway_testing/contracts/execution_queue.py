@@ -210,6 +210,102 @@ class ExecutionQueueContract:
         listed = await queue.dead_letters()
         assert [j.execution_id for j in listed] == [first.execution_id, second.execution_id]
 
+    # ------------------------------------------------------------------ release
+
+    async def test_a_released_job_is_received_again_at_once_on_the_same_attempt(
+        self, queue: ExecutionQueue
+    ) -> None:
+        sent = job(topic="handed back")
+        await queue.enqueue(sent)
+        first = await self._receive(queue)
+        await queue.release(first)
+        # Well within the visibility timeout: nothing had to expire for it to come back.
+        again = await queue.receive(self.visibility_timeout_seconds * 0.5)
+        assert again is not None, "a released job was not handed out again at once"
+        assert again.job.execution_id == sent.execution_id
+        assert again.job.payload == {"topic": "handed back"}
+        assert again.attempt == again.job.attempt == first.attempt == 1
+        assert again.receipt != first.receipt
+
+    async def test_a_consumer_waiting_in_receive_gets_a_released_job(
+        self, queue: ExecutionQueue
+    ) -> None:
+        sent = job()
+        await queue.enqueue(sent)
+        first = await self._receive(queue)
+        waiting = asyncio.create_task(queue.receive(self.wait_seconds))
+        await asyncio.sleep(0.05)
+        await queue.release(first)
+        again = await asyncio.wait_for(waiting, self.wait_seconds * 2)
+        assert again is not None
+        assert again.job.execution_id == sent.execution_id
+        assert again.attempt == first.attempt
+
+    async def test_release_counts_no_attempt(self, queue: ExecutionQueue) -> None:
+        sent = job()
+        await queue.enqueue(sent)
+        for _ in range(queue.max_attempts + 1):  # more releases than attempts allowed
+            await queue.release(await self._receive(queue))
+        delivery = await self._receive(queue)
+        assert delivery.attempt == 1
+        assert await queue.dead_letters() == []
+        assert await queue.retry(delivery, "failed once") is True
+        retried = await self._receive(queue)
+        await queue.release(retried)
+        again = await self._receive(queue)
+        assert again.attempt == again.job.attempt == 2  # released on the attempt it was on
+
+    async def test_a_released_job_stays_pending(self, queue: ExecutionQueue) -> None:
+        sent = job()
+        await queue.enqueue(sent)
+        await queue.release(await self._receive(queue))
+        assert await queue.pending_count() == 1
+        await queue.enqueue(sent)  # still pending: a no-op
+        assert await queue.pending_count() == 1
+        await self._receive(queue)
+        assert await queue.receive(self.nothing_seconds) is None
+
+    async def test_releasing_an_acked_or_released_delivery_is_harmless(
+        self, queue: ExecutionQueue
+    ) -> None:
+        await queue.enqueue(job())
+        acked = await self._receive(queue)
+        await queue.ack(acked)
+        await queue.release(acked)
+        assert await queue.receive(self.nothing_seconds) is None
+        assert await queue.pending_count() == 0
+
+        await queue.enqueue(job())
+        released = await self._receive(queue)
+        await queue.release(released)
+        await queue.release(released)  # twice: the job is back once
+        assert await queue.pending_count() == 1
+        await self._receive(queue)
+        assert await queue.receive(self.nothing_seconds) is None
+
+    async def test_releasing_a_superseded_delivery_changes_nothing(
+        self, queue: ExecutionQueue, advance_time: AdvanceTime
+    ) -> None:
+        await queue.enqueue(job())
+        stale = await self._receive(queue)
+        await advance_time(self.visibility_timeout_seconds * 1.5)
+        current = await self._receive(queue)
+        assert current.attempt == stale.attempt + 1
+        await queue.release(stale)  # too late: must not hand out the job `current` holds
+        assert await queue.receive(self.nothing_seconds) is None
+        assert await queue.pending_count() == 1
+        await queue.ack(current)
+        assert await queue.pending_count() == 0
+
+    async def test_a_cancellation_drops_a_released_job(self, queue: ExecutionQueue) -> None:
+        sent = job()
+        await queue.enqueue(sent)
+        delivery = await self._receive(queue)
+        await queue.request_cancel(sent.execution_id)
+        await queue.release(delivery)
+        assert await queue.receive(self.nothing_seconds) is None
+        assert await queue.pending_count() == 0
+
     # ------------------------------------------------------------------ cancellation
 
     async def test_request_cancel_is_visible_through_is_cancel_requested(

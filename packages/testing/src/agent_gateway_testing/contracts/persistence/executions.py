@@ -83,6 +83,23 @@ class ExecutionStoreContract(PersistenceFixture):
         assert updated.finished_at is None
         assert await persistence.executions.get(record.id) == updated
 
+    async def test_execution_handed_back_to_queued_keeps_its_started_at(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution(status=ExecutionStatus.RUNNING, started_at=at(1), owner="inst-ran")
+        await persistence.executions.create(record)
+        update = ExecutionUpdate(
+            status=ExecutionStatus.QUEUED, at=at(3), only_from=ExecutionStatus.RUNNING
+        )
+        updated = await persistence.executions.transition(record.id, update, [_event(3)])
+        assert updated.status is ExecutionStatus.QUEUED
+        assert (updated.started_at, updated.finished_at) == (at(1), None)
+        assert updated.owner == "inst-ran"
+        assert await persistence.executions.get(record.id) == updated
+        assert [e.seq for e in await persistence.executions.list_events(record.id)] == [1]
+        with pytest.raises(InvalidTransitionError):  # only from running
+            await persistence.executions.transition(record.id, update)
+
     async def test_execution_transition_to_terminal_sets_finished_at_and_outcome(
         self, persistence: PersistenceBackend
     ) -> None:

@@ -178,10 +178,11 @@ class InstanceStoreContract(PersistenceFixture):
             _takeover(from_status=source, status=ExecutionStatus.QUEUED, new_owner=ME),
         )
         assert updated.status is ExecutionStatus.QUEUED
-        assert (updated.owner, updated.started_at, updated.finished_at) == (ME, None, None)
+        # started_at kept: it tells the re-run that an earlier run started.
+        assert (updated.owner, updated.started_at, updated.finished_at) == (ME, started, None)
         assert updated.job_payload == {"options": {}}
-        assert updated.model_dump(exclude={"status", "owner", "started_at"}) == record.model_dump(
-            exclude={"status", "owner", "started_at"}
+        assert updated.model_dump(exclude={"status", "owner"}) == record.model_dump(
+            exclude={"status", "owner"}
         )
         assert await persistence.instances.orphans(at(60)) == []
 
