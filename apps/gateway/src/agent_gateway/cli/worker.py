@@ -2,7 +2,9 @@
 
 A worker process composes the gateway exactly as ``serve`` does (same workspace, settings and
 adapters) and consumes the shared queue with ``queue.workers`` consumers. SIGTERM or Ctrl-C
-drains it: no new job is taken, and the running ones have ``queue.drain_timeout_s`` to finish.
+drains it: no new job is taken, and the running ones have ``queue.drain_timeout_s`` to finish;
+those still running then are handed back (``queued`` again, their jobs back in the queue) for
+another worker to run, replaying the tool calls they completed.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def run_worker(workspace: Path, *, log_level: str | None) -> None:
 
 
 async def _consume(workspace: Path, *, drain_seconds: float) -> None:
+    from agent_gateway.composition.llm import RoutingLLMClient
     from agent_gateway.gateway import Gateway
 
     stop = asyncio.Event()
@@ -52,6 +55,9 @@ async def _consume(workspace: Path, *, drain_seconds: float) -> None:
     async with gateway:
         services = gateway.services
         assert services is not None  # started
+        if isinstance(services.llm, RoutingLLMClient):
+            # Before taking jobs: else the first ones wait seconds for litellm's import.
+            await services.llm.warm_up()
         settings = services.settings
         logger.info(
             "worker started: %d consumer(s) on the %s queue", settings.queue.workers,
@@ -61,7 +67,7 @@ async def _consume(workspace: Path, *, drain_seconds: float) -> None:
         logger.info("worker stopping: draining for up to %g s", drain_seconds)
         if not await services.runtime.drain_worker(drain_seconds):
             logger.warning(
-                "worker stopped with executions still running after %g s; they are taken "
-                "over by another worker once this one's lease ends",
+                "worker stopped with executions still running after %g s; they were handed "
+                "back to the queue, for another worker to run",
                 drain_seconds,
             )

@@ -4,7 +4,7 @@ the lean OpenAI-compatible client for ``openai_compat/...``."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from agent_gateway_core.errors import LLMError
@@ -27,8 +27,10 @@ class RoutingLLMClient(LLMClient):
         routes: Mapping[str, LLMClient] | None = None,
         *,
         on_first_response: Callable[[], None] | None = None,
+        models: Sequence[str] = (),
     ) -> None:
         self._default = default
+        self._models = tuple(models)  # the workspace's models, for warm_up
         self._routes = sorted((routes or {}).items(), key=lambda item: -len(item[0]))
         # Called once, after the first answer: the model client library is loaded by then.
         self._on_first_response = on_first_response
@@ -48,6 +50,17 @@ class RoutingLLMClient(LLMClient):
         async for event in self._client_for(request.model).stream(request):
             yield event
         self._answered()
+
+    async def warm_up(self) -> None:
+        """Load now what the first call to each of the workspace's models would load (litellm
+        takes seconds to import): for a worker, whose whole job is calling them."""
+        clients = {id(c): c for c in map(self._client_for, self._models)}
+        for client in clients.values():
+            while isinstance(client, LazyLLMClient):
+                client = client.built()
+            warm_up = getattr(client, "warm_up", None)  # not every client has a library to load
+            if warm_up is not None:
+                await warm_up()
 
     def _answered(self) -> None:
         if self._on_first_response is not None:
@@ -71,6 +84,10 @@ class LazyLLMClient(LLMClient):
         if self._client is None:
             self._client = self._factory()
         return self._client
+
+    def built(self) -> LLMClient:
+        """The client, built now if it was not yet."""
+        return self._get()
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         return await self._get().complete(request)

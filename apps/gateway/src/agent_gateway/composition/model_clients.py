@@ -70,7 +70,10 @@ def routing_llm(
     elif any(m.startswith(OPENAI_COMPAT_PREFIX) for m in models):
         raise MissingExtraError(f"{OPENAI_COMPAT_PREFIX}... models", "openai-compat")
     return RoutingLLMClient(
-        LiteLLMClient(), routes, on_first_response=freeze_long_lived if freeze_heap else None
+        LiteLLMClient(),
+        routes,
+        on_first_response=freeze_long_lived if freeze_heap else None,
+        models=models,
     )
 
 
