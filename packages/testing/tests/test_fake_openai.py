@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -171,6 +172,21 @@ async def test_responder_answers_when_the_queue_is_empty() -> None:
 
     assert first["choices"][0]["message"]["content"] == "queued first"
     assert second["choices"][0]["message"]["content"] == "model was gpt-test"
+
+
+async def test_arrivals_are_logged_one_flushed_line_per_request(tmp_path: Path) -> None:
+    log = tmp_path / "arrivals.tsv"
+    before = time.time()
+    async with FakeOpenAIServer(arrivals_log=log, record_requests=False) as running:
+        async with raw_client(running.base_url) as client:
+            for text in ("q-1", "q-2\nsecond line"):
+                chat = {"model": "m", "messages": [{"role": "user", "content": text}]}
+                assert (await client.post("/chat/completions", json=chat)).status == 200
+        # Readable while the server still runs: a benchmark reads it before stopping it.
+        lines = log.read_text().splitlines()
+    assert [line.split("\t", 1)[1] for line in lines] == ["q-1", "q-2 second line"]
+    times = [float(line.split("\t", 1)[0]) for line in lines]
+    assert before <= times[0] <= times[1] <= time.time()
 
 
 async def test_requests_are_recorded_with_body_and_headers(

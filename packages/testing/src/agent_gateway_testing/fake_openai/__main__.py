@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+from pathlib import Path
 
 from agent_gateway_testing.fake_openai.server import FakeOpenAIServer
 
@@ -24,6 +25,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--latency-ms", type=float, default=0.0, help="delay added to every completion"
     )
+    parser.add_argument(
+        "--arrivals-log",
+        type=Path,
+        default=None,
+        help="append '<unix time>\\t<last user message>' per completion request to this file",
+    )
     return parser.parse_args(argv)
 
 
@@ -33,6 +40,7 @@ async def _serve(args: argparse.Namespace) -> None:
         port=args.port,
         latency_seconds=args.latency_ms / 1000,
         record_requests=False,  # a benchmark sends many requests; keep memory flat
+        arrivals_log=args.arrivals_log,
     )
     async with server:
         print(f"listening on {server.base_url}", flush=True)

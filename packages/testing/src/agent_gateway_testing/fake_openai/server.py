@@ -6,12 +6,14 @@ import asyncio
 import json
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TextIO
 
 from aiohttp import web
 
@@ -39,7 +41,10 @@ class FakeOpenAIServer:
     Replies come from a FIFO queue filled with :meth:`push`; when it is empty, ``responder``
     (a callable of the request body) answers, or else the last user message is echoed.
     ``latency_seconds`` is added to every completion. Every completion request is kept in
-    :attr:`requests` unless ``record_requests`` is false (long benchmark runs). Use it as ``async with FakeOpenAIServer() as server`` or, from sync code,
+    :attr:`requests` unless ``record_requests`` is false (long benchmark runs). With
+    ``arrivals_log``, each completion request also appends ``<unix time>\t<last user message>``
+    to that file as it arrives, one flushed line each, for a benchmark that times when each
+    submitted message reached the model. Use it as ``async with FakeOpenAIServer() as server`` or, from sync code,
     ``with FakeOpenAIServer().running_in_thread() as server``.
     """
 
@@ -53,6 +58,7 @@ class FakeOpenAIServer:
         models: tuple[str, ...] = ("fake-model",),
         stream_chunk_chars: int = 4,
         record_requests: bool = True,
+        arrivals_log: Path | None = None,
     ) -> None:
         self.host = host
         self.latency_seconds = latency_seconds
@@ -66,6 +72,8 @@ class FakeOpenAIServer:
         self._models = models
         self._chunk_chars = stream_chunk_chars
         self._record = record_requests
+        self._arrivals_path = arrivals_log
+        self._arrivals: TextIO | None = None
         self._replies: deque[ScriptedReply] = deque()
         self._runner: web.AppRunner | None = None
         self._closing: asyncio.Event | None = None
@@ -108,6 +116,9 @@ class FakeOpenAIServer:
             handler_cancellation=True,
         )
         await runner.setup()
+        if self._arrivals_path is not None:
+            # Line-buffered: each arrival reaches the file even if the server is killed.
+            self._arrivals = self._arrivals_path.open("a", buffering=1, encoding="utf-8")
         # Binding the socket ourselves tells us the port that port 0 picked. The backlog is
         # the kernel's cap, not Python's 128: with a burst of hundreds of new connections, a
         # full accept queue drops SYNs, and each dropped one costs its client a 1 s retransmit.
@@ -120,6 +131,9 @@ class FakeOpenAIServer:
         """Stop serving; requests that hang are answered with 503 first. Idempotent."""
         if self._closing is not None:
             self._closing.set()
+        if self._arrivals is not None:
+            arrivals, self._arrivals = self._arrivals, None
+            arrivals.close()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -166,6 +180,9 @@ class FakeOpenAIServer:
             return _error(400, problem)
         if self._record:
             self.requests.append(RecordedRequest(body=body, headers=request.headers))
+        if self._arrivals is not None:
+            text = wire.last_user_text(body["messages"]).replace("\n", " ")
+            self._arrivals.write(f"{time.time():.6f}\t{text}\n")
 
         reply = self._next_reply(body)
         wait = self.latency_seconds + reply.delay_seconds
