@@ -165,3 +165,34 @@ async def test_sqlite_store_calls_use_the_fewest_statements(
             "INSERT INTO idempotency_records",
             "COMMIT",
         ]
+
+
+async def test_a_pooled_checkout_opens_no_transaction_on_postgresql(
+    backend: SqlAlchemyPersistence,
+) -> None:
+    """The liveness check of a pooled connection is one round trip: asyncpg would wrap it in
+    BEGIN ... ROLLBACK unless the connection rests in autocommit, a transaction per call that
+    PostgreSQL counts as rolled back."""
+    import asyncio
+
+    import asyncpg  # type: ignore[import-untyped]
+
+    await backend.executions.create(execution(id="e-ping"))
+    admin = await asyncpg.connect(POSTGRES_URL.replace("+asyncpg", ""))
+    try:
+
+        async def rolled_back() -> int:
+            # Other backends' counters reach the statistics within a second (PostgreSQL 15).
+            await asyncio.sleep(1.2)
+            await admin.execute("SELECT pg_stat_clear_snapshot()")
+            count: int = await admin.fetchval(
+                "SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+            )
+            return count
+
+        before = await rolled_back()
+        for _ in range(20):
+            assert await backend.executions.get("e-ping") is not None
+        assert await rolled_back() - before == 0
+    finally:
+        await admin.close()

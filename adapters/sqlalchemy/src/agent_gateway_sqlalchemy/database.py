@@ -30,6 +30,13 @@ class Database:
         self.name = name
         self.dialect = engine.dialect.name
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # PostgreSQL's default level, asked for explicitly: the pool's connections rest in
+        # autocommit (see engine.py), where BEGIN would start no transaction.
+        self._transactional = (
+            engine.execution_options(isolation_level="READ COMMITTED")
+            if self.dialect == "postgresql"
+            else engine
+        )
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -43,7 +50,7 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        async with self._begin(self.engine) as connection:
+        async with self._begin(self._transactional) as connection:
             yield connection
 
     @contextlib.asynccontextmanager

@@ -90,6 +90,10 @@ def _postgres_engine(settings: PersistenceSettings, *, pooled: bool) -> AsyncEng
             pool_size=settings.pool_size,
             max_overflow=settings.max_overflow,
             pool_timeout=settings.statement_timeout_seconds,
+            # Pooled connections rest in autocommit: the liveness check at each checkout is
+            # then one round trip, where asyncpg wraps it in BEGIN ... ROLLBACK otherwise
+            # (three). Database.transaction() asks for a real transaction explicitly.
+            isolation_level="AUTOCOMMIT",
         )
     else:
         options["poolclass"] = NullPool
