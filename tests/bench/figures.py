@@ -4,6 +4,9 @@ Derived figures (CPU net of the model client alone, added time to first token) a
 inside each repeat, from runs made minutes apart on the same machine, and only then the median
 is taken. Every gateway row exists twice: on litellm (the headline) and on the lean
 openai_compat client (scenarios ending in ``-openai-compat``).
+
+The reference column is the existing product (agents-gateway 0.2.13) measured in the same run
+(``ref.*`` values); a ratio to it is given only when it was measured.
 """
 
 from __future__ import annotations
@@ -14,16 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from scenarios import BURST, COMPAT_SUFFIX, SLOW_MODEL_LATENCY_MS
-
-# Release 0.2.13 of the package of the same name on PyPI, as measured in issue 5.
-REF_INVOKE_16_RPS = 62.0
-REF_CPU_MS = (8.0, 11.0)
-REF_P99_MS = 2000.0
-REF_INVOKE_1_RPS = 57.0
-REF_BURST_LAST_S = 9.8
-REF_STARTUP_S = (3.1, 6.4)
-REF_IMPORT_S = (2.2, 2.9)
-REF_RSS_MB = (216.0, 250.0)
 
 # Our targets (issue 5).
 TARGET_INVOKE_16_X_REF = 4.0
@@ -105,6 +98,7 @@ def repeat_values(samples: Samples) -> dict[str, float | None]:
     """
     gw, bare, ll = samples.get("gateway", {}), samples.get("bare", {}), samples.get("litellm", {})
     cgw, oc = samples.get("gateway_compat", {}), samples.get("openai_compat", {})
+    ref = samples.get("reference", {})
     ll_cpu = _get(ll, "c16", "cpu_per_call_ms")
     direct_ttft = _get(samples, "direct", "ttft_ms", "p50")
     values: dict[str, float | None] = {
@@ -126,17 +120,51 @@ def repeat_values(samples: Samples) -> dict[str, float | None]:
         **_server_values("cgw", cgw, _get(oc, "c16", "cpu_per_call_ms")),
         **_client_values("oc", oc),
         **_stream_values("cgw", cgw, direct_ttft),
+        # The existing product: on litellm, so net of litellm alone as our headline rows are.
+        **_server_values("ref", ref, ll_cpu),
+        **_stream_values("ref", ref, direct_ttft),
+        "ref.startup_s": _get(ref, "startup_s"),
+        "ref.rss_mb": _mb(_get(ref, "idle_rss_kb")),
+        "import.reference_s": _get(samples, "imports", "reference_s"),
     }
+    for broker, runs in (samples.get("queue") or {}).items():
+        for product, run in runs.items():
+            values.update(_queue_values(f"q.{broker}.{product}", run))
     return values
 
 
+def _queue_values(name: str, run: Samples) -> dict[str, float | None]:
+    rejected = _get(run, "rejected")
+    return {
+        f"{name}.executions": _get(run, "executions"),
+        f"{name}.accepted": _get(run, "accepted"),
+        f"{name}.rejected": sum(rejected.values()) if isinstance(rejected, dict) else None,
+        f"{name}.accept_rate": _get(run, "accept_rate"),
+        f"{name}.throughput": _get(run, "throughput"),
+        f"{name}.latency_p50_ms": _get(run, "queue_latency_ms", "p50"),
+        f"{name}.latency_p99_ms": _get(run, "queue_latency_ms", "p99"),
+        f"{name}.lost": _get(run, "lost"),
+        f"{name}.duplicated": _get(run, "duplicated"),
+    }
+
+
+# Counts of things that must never happen: the worst repeat is reported, not the median.
+_WORST_OF = (".lost", ".duplicated", ".rejected")
+
+
 def medians(repeats: list[dict[str, float | None]]) -> dict[str, float | None]:
-    """The median of each value over the repeats that have it."""
+    """The median of each value over the repeats that have it (the maximum for the counts
+    of lost, duplicated and rejected executions)."""
     keys = dict.fromkeys(key for values in repeats for key in values)
     result: dict[str, float | None] = {}
     for key in keys:
         present = [value for v in repeats if (value := v.get(key)) is not None]
-        result[key] = statistics.median(present) if present else None
+        if not present:
+            result[key] = None
+        elif key.endswith(_WORST_OF):
+            result[key] = max(present)
+        else:
+            result[key] = statistics.median(present)
     return result
 
 
@@ -201,27 +229,37 @@ OPENAI_COMPAT = Variant(
 )
 
 
+def _times(ours: float | None, ref: float | None, word: str, *, lower_is_better: bool) -> str:
+    """``"3.2x <word> ref"``, or "" when either figure is missing."""
+    if not ours or not ref:
+        return ""
+    ratio = ref / ours if lower_is_better else ours / ref
+    return f"{ratio:.1f}x {word} ref".replace("  ", " ")
+
+
 def _invoke_16(m: dict[str, float | None], v: Variant) -> Row:
     # The issue's ratio is to litellm alone, the ceiling of a gateway that calls litellm. The
     # lean client alone (thousands of calls/s on one core) is no ceiling for a server, so the
     # lean row is held to the same litellm figure; its own client alone is shown beside it.
-    rps, alone = m[f"{v.gateway}.rps16"], m["ll.rps16"]
+    rps, alone, ref = m[f"{v.gateway}.rps16"], m["ll.rps16"], m["ref.rps16"]
     errors = m[f"{v.gateway}.err16"]
     passed = None
-    detail = ""
+    details = []
     if rps is not None:
-        passed = rps >= TARGET_INVOKE_16_X_REF * REF_INVOKE_16_RPS and not errors
-        detail = f"{rps / REF_INVOKE_16_RPS:.1f}x ref"
+        passed = not errors
+        if ref:
+            passed = passed and rps >= TARGET_INVOKE_16_X_REF * ref
+            details.append(_times(rps, ref, "", lower_is_better=False))
         if alone:
             passed = passed and rps >= TARGET_INVOKE_16_OF_LITELLM_ALONE * alone
-            detail += f", {rps / alone:.0%} of litellm alone"
+            details.append(f"{rps / alone:.0%} of litellm alone")
     return Row(
         "invoke-16" + v.suffix,
         "invoke throughput, 16 concurrent clients" + v.label,
-        f"{REF_INVOKE_16_RPS:g} req/s",
-        "≥ 4x ref (248 req/s) and ≥ 80% of litellm alone",
+        _num(ref, "req/s") + _errors(m["ref.err16"]),
+        f"≥ {TARGET_INVOKE_16_X_REF:g}x ref and ≥ 80% of litellm alone",
         _num(rps, "req/s") + _errors(errors),
-        _verdict(passed, detail),
+        _verdict(passed, ", ".join(details)),
         _num(m["bare.rps16"], "req/s") + _errors(m["bare.err16"]) if v.bare else "—",
         v.cell(_num(m[f"{v.client}.rps16"], "calls/s")),
         passed,
@@ -233,10 +271,11 @@ def _cpu(m: dict[str, float | None], v: Variant) -> Row:
     passed = None if net is None else net <= TARGET_CPU_MS
     detail = "" if net is None else f"{net / TARGET_CPU_MS:.1f}x target"
     bare_net, bare_gross = m["bare.cpu_net_ms"], m["bare.cpu_gross_ms"]
+    ref_net, ref_gross = m["ref.cpu_net_ms"], m["ref.cpu_gross_ms"]
     return Row(
         "cpu-per-invoke" + v.suffix,
         "gateway CPU per invoke, not counting the model client" + v.label,
-        f"~{REF_CPU_MS[0]:g}-{REF_CPU_MS[1]:g} ms",
+        f"{_num(ref_net, 'ms', 2)} (gross {_num(ref_gross, 'ms', 2)})",
         f"≤ {TARGET_CPU_MS:g} ms",
         f"{_num(net, 'ms', 2)} (gross {_num(gross, 'ms', 2)})",
         _verdict(passed, detail),
@@ -249,14 +288,13 @@ def _cpu(m: dict[str, float | None], v: Variant) -> Row:
 def _p99(m: dict[str, float | None], v: Variant) -> Row:
     p99 = m[f"{v.gateway}.p99_16"]
     passed = None if p99 is None else p99 <= TARGET_P99_MS and not m[f"{v.gateway}.err16"]
-    detail = "" if not p99 else f"{REF_P99_MS / p99:.1f}x lower than ref"
     return Row(
         "invoke-16" + v.suffix,
         "invoke p99 latency, 16 concurrent clients" + v.label,
-        f"{REF_P99_MS / 1000:g} s",
+        f"{_num(m['ref.p99_16'], 'ms')} (p50 {_num(m['ref.p50_16'], 'ms')})",
         f"≤ {TARGET_P99_MS:g} ms",
         f"{_num(p99, 'ms')} (p50 {_num(m[f'{v.gateway}.p50_16'], 'ms')})",
-        _verdict(passed, detail),
+        _verdict(passed, _times(p99, m["ref.p99_16"], "lower than", lower_is_better=True)),
         _num(m["bare.p99_16"], "ms") if v.bare else "—",
         v.cell(_num(m[f"{v.client}.p99_16"], "ms")),
         passed,
@@ -266,14 +304,13 @@ def _p99(m: dict[str, float | None], v: Variant) -> Row:
 def _invoke_1(m: dict[str, float | None], v: Variant) -> Row:
     rps, errors = m[f"{v.gateway}.rps1"], m[f"{v.gateway}.err1"]
     passed = None if rps is None else rps >= TARGET_INVOKE_1_RPS and not errors
-    detail = "" if rps is None else f"{rps / REF_INVOKE_1_RPS:.1f}x ref"
     return Row(
         "invoke-1" + v.suffix,
         "invoke throughput, 1 client" + v.label,
-        f"{REF_INVOKE_1_RPS:g} req/s",
+        _num(m["ref.rps1"], "req/s") + _errors(m["ref.err1"]),
         f"≥ {TARGET_INVOKE_1_RPS:g} req/s",
         _num(rps, "req/s") + _errors(errors),
-        _verdict(passed, detail),
+        _verdict(passed, _times(rps, m["ref.rps1"], "", lower_is_better=False)),
         _num(m["bare.rps1"], "req/s") if v.bare else "—",
         v.cell(_num(m[f"{v.client}.rps1"], "calls/s")),
         passed,
@@ -298,11 +335,11 @@ def _burst(m: dict[str, float | None], v: Variant) -> Row:
     detail = ""
     if ok is not None and last is not None:
         passed = ok == BURST and last <= TARGET_BURST_LAST_S and recorded in (None, BURST)
-        detail = f"{REF_BURST_LAST_S / last:.1f}x sooner than ref" if last else ""
+        detail = _times(last, m["ref.burst_last_s"], "sooner than", lower_is_better=True)
     return Row(
         "burst-500" + v.suffix,
         "500 concurrent invokes, model latency 1 s (the physical floor)" + v.label,
-        f"last one done after {REF_BURST_LAST_S:g} s",
+        _burst_text(m["ref.burst_ok"], m["ref.burst_last_s"], m["ref.burst_recorded"]),
         f"all succeed and are recorded, last one done ≤ {TARGET_BURST_LAST_S:g} s",
         _burst_text(ok, last, recorded),
         _verdict(passed, detail),
@@ -313,16 +350,18 @@ def _burst(m: dict[str, float | None], v: Variant) -> Row:
 
 
 def _startup(m: dict[str, float | None]) -> Row:
-    seconds = m["demo.startup_s"]
+    seconds, ref, ours_same = m["demo.startup_s"], m["ref.startup_s"], m["gw.startup_s"]
     passed = None if seconds is None else seconds <= TARGET_STARTUP_S
-    detail = "" if not seconds else f"{REF_STARTUP_S[0] / seconds:.1f}x faster than ref"
+    # The existing product starts on the bench workspace: compared with ours on that one.
+    detail = _times(ours_same, ref, "faster than", lower_is_better=True)
+    same = f"; bench workspace {_num(ours_same, 's', 2)}" if ours_same is not None else ""
     return Row(
         "startup",
         "startup to healthy (demo workspace)",
-        f"{REF_STARTUP_S[0]:g}-{REF_STARTUP_S[1]:g} s",
+        f"{_num(ref, 's', 2)} (bench workspace)",
         f"≤ {TARGET_STARTUP_S:g} s",
-        _num(seconds, "s", 2),
-        _verdict(passed, detail),
+        f"{_num(seconds, 's', 2)}{same}",
+        _verdict(passed, detail + (" on the same workspace" if detail else "")),
         _num(m["bare.startup_s"], "s", 2),
         "—",
         passed,
@@ -330,17 +369,16 @@ def _startup(m: dict[str, float | None]) -> Row:
 
 
 def _import(m: dict[str, float | None]) -> Row:
-    seconds = m["import.gateway_s"]
+    seconds, ref = m["import.gateway_s"], m["import.reference_s"]
     passed = None if seconds is None else seconds <= TARGET_IMPORT_S
-    detail = "" if not seconds else f"{REF_IMPORT_S[0] / seconds:.1f}x faster than ref"
     interpreter = m["import.interpreter_s"]
     return Row(
         "import",
         "`import agent_gateway` (`from agent_gateway import Gateway`)",
-        f"{REF_IMPORT_S[0]:g}-{REF_IMPORT_S[1]:g} s",
+        _num(ref, "s", 2),
         f"≤ {TARGET_IMPORT_S:g} s",
         f"{_num(seconds, 's', 2)} (interpreter alone {_num(interpreter, 's', 2)})",
-        _verdict(passed, detail),
+        _verdict(passed, _times(seconds, ref, "faster than", lower_is_better=True)),
         f"{_num(m['import.starlette_s'], 's', 2)} (starlette + uvicorn)",
         f"{_num(m['import.litellm_s'], 's', 2)} (`import litellm`)",
         passed,
@@ -348,17 +386,16 @@ def _import(m: dict[str, float | None]) -> Row:
 
 
 def _rss(m: dict[str, float | None]) -> Row:
-    mb = m["gw.rss_mb"]
+    mb, ref = m["gw.rss_mb"], m["ref.rss_mb"]
     passed = None if mb is None else mb <= TARGET_RSS_MB
-    detail = "" if not mb else f"{REF_RSS_MB[0] / mb:.1f}x smaller than ref"
     after = m["ll.rss_after_calls_mb"]
     return Row(
         "idle-rss",
         "idle RSS before the first model call",
-        f"{REF_RSS_MB[0]:g}-{REF_RSS_MB[1]:g} MB",
+        _num(ref, "MB", 0),
         f"≤ {TARGET_RSS_MB:g} MB",
         _num(mb, "MB", 0),
-        _verdict(passed, detail),
+        _verdict(passed, _times(mb, ref, "smaller than", lower_is_better=True)),
         _num(m["bare.rss_mb"], "MB", 0),
         "—" if after is None else f"{after:.0f} MB after its calls",
         passed,
@@ -372,7 +409,7 @@ def _ttft(m: dict[str, float | None], v: Variant) -> Row:
     return Row(
         "stream-ttft" + v.suffix,
         "streaming chat: added time to first token (p50)" + v.label,
-        "—",
+        f"{_num(m['ref.ttft_added_ms'], 'ms', 2)}{_errors(m['ref.stream_err'])}",
         f"≤ {TARGET_TTFT_ADDED_MS:g} ms p50",
         f"{_num(added, 'ms', 2)} (gateway {_num(gateway, 'ms', 2)} - model direct "
         f"{_num(direct, 'ms', 2)}){_errors(errors)}",
@@ -381,6 +418,49 @@ def _ttft(m: dict[str, float | None], v: Variant) -> Row:
         "—",
         passed,
     )
+
+
+def _queue_text(m: dict[str, float | None], name: str) -> str:
+    accepted = m.get(f"{name}.accepted")
+    if accepted is None:
+        return "—"
+    rejected = m.get(f"{name}.rejected")
+    return (
+        f"accepts {_num(m[f'{name}.accept_rate'], '/s')}, runs {_num(m[f'{name}.throughput'], '/s')}"
+        f"; queue latency p50 {_num(m[f'{name}.latency_p50_ms'], 'ms', 0)}, "
+        f"p99 {_num(m[f'{name}.latency_p99_ms'], 'ms', 0)}; "
+        f"lost {m[f'{name}.lost']:g}, duplicated {m[f'{name}.duplicated']:g}"
+        + (f"; {rejected:g} not accepted" if rejected else "")
+    )
+
+
+def _queue(broker: str, label: str) -> RowBuilder:
+    def build(m: dict[str, float | None]) -> Row:
+        ours, ref = f"q.{broker}.ours", f"q.{broker}.reference"
+        lost, duplicated = m.get(f"{ours}.lost"), m.get(f"{ours}.duplicated")
+        passed = None
+        details = []
+        if lost is not None and duplicated is not None:
+            passed = lost == 0 and duplicated == 0 and not m.get(f"{ours}.rejected")
+            details = [
+                _times(m[f"{ours}.throughput"], m.get(f"{ref}.throughput"), "the runs/s of",
+                       lower_is_better=False),
+            ]  # fmt: skip
+        executions = m.get(f"{ours}.executions") or m.get(f"{ref}.executions")
+        count = f"{executions:,.0f}" if executions else "N"
+        return Row(
+            f"queue-{broker}",
+            f"{count} background executions through {label}, 2 worker processes",
+            _queue_text(m, ref),
+            "lost 0, duplicated 0 (counted from the database)",
+            _queue_text(m, ours),
+            _verdict(passed, ", ".join(d for d in details if d)),
+            "—",
+            "—",
+            passed,
+        )
+
+    return build
 
 
 RowBuilder = Callable[[dict[str, float | None]], Row]
@@ -406,6 +486,8 @@ ROWS: tuple[RowBuilder, ...] = (
     _rss,
     _for(_ttft, LITELLM),
     *(_for(build, OPENAI_COMPAT) for build in (*_PER_CLIENT, _ttft)),
+    _queue("redis", "Redis Streams"),
+    _queue("rabbitmq", "RabbitMQ"),
 )
 
 

@@ -125,6 +125,17 @@ class ManagedProcess:
             time.sleep(interval)
         raise self.failure(f"not ready at {url} after {timeout:.0f} s")
 
+    def wait_log(self, text: str, timeout: float, interval: float = 0.05) -> float:
+        """Wait until ``text`` appears in the log; returns seconds since spawn."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if text in self.log_tail(lines=200):
+                return time.perf_counter() - self.started_at
+            if not self.alive():
+                raise self.failure(f"exited with code {self.popen.returncode} before ready")
+            time.sleep(interval)
+        raise self.failure(f"did not log {text!r} within {timeout:.0f} s")
+
     def wait_exit(self, timeout: float) -> int:
         """The exit code; a child still running after ``timeout`` is stopped and reported."""
         try:

@@ -31,6 +31,7 @@ def markdown(meta: dict[str, Any], rows: list[Row]) -> str:
         f"- Persistence: {meta['persistence']}",
         f"- Pinning: {meta['pinning']}",
         f"- Load: {meta['load_line']}",
+        f"- Reference (0.2.13): {meta.get('reference', 'not measured')}",
         f"- Repeats: {meta['repeat']} per scenario, median reported",
         "",
         "| " + " | ".join(COLUMNS) + " |",

@@ -4,6 +4,10 @@
     uv run python tests/bench/run.py --quick          # 1 repeat, 3 s runs
     uv run python tests/bench/run.py --scenario invoke-16 --scenario stream-ttft --repeat 5
     uv run python tests/bench/run.py --loadgen wrk    # wrk for the plain-JSON load runs
+    uv run python tests/bench/run.py --no-reference   # without the existing product beside ours
+
+The existing product (agents-gateway 0.2.13) is installed on first use into its own venv under
+tests/bench/.reference/ and measured in the same run, on the same scenarios.
 
 Progress goes to stderr, the markdown table to stdout and to tests/bench/results/.
 """
@@ -24,12 +28,16 @@ from typing import Any
 from figures import medians, repeat_values, table_rows
 from machine import describe, machine_info
 from processes import Cores, ProcessFailedError, stop_all
+from queue_scenario import FULL_EXECUTIONS, QUEUE_SCENARIOS, QUICK_EXECUTIONS, measure_queue
+from reference_product import ReferenceProduct, ReferenceUnavailableError
+from reference_product import install as install_reference
 from report import markdown, write_results
 from scenarios import (
     BURST_SCENARIOS,
     COMPAT_LOAD_SCENARIOS,
     COMPAT_SCENARIOS,
     LOAD_SCENARIOS,
+    REFERENCE_SCENARIOS,
     SCENARIOS,
     SERVER_SCENARIOS,
     SLOW_MODEL_LATENCY_MS,
@@ -53,6 +61,7 @@ _COMPAT_LOAD = (
     " (and through the lean openai_compat client in the rows marked so, each gateway beside "
     "its own model client alone)"
 )
+ALL_SCENARIOS = (*SCENARIOS, *QUEUE_SCENARIOS)
 FULL = {"repeat": 3, "duration": 10.0, "warmup": 2.0}
 QUICK = {"repeat": 1, "duration": 3.0, "warmup": 1.0}
 
@@ -61,14 +70,31 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 repeat, 3 s per load run")
     parser.add_argument(
-        "--scenario", action="append", choices=SCENARIOS, help="run only these (repeatable)"
+        "--scenario",
+        action="append",
+        choices=ALL_SCENARIOS,
+        help="run only these (repeatable)",
+    )
+    parser.add_argument(
+        "--queue-executions",
+        type=int,
+        default=None,
+        help=f"executions per queue run (default {FULL_EXECUTIONS:,}; {QUICK_EXECUTIONS:,} "
+        "with --quick)",
     )
     parser.add_argument("--repeat", type=int, default=None, help="repeats per scenario")
     parser.add_argument("--duration", type=float, default=None, help="seconds per load run")
     parser.add_argument("--loadgen", choices=("aiohttp", "wrk"), default="aiohttp")
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="do not install or measure the existing product (agents-gateway 0.2.13)",
+    )
     args = parser.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.queue_executions is not None and args.queue_executions < 1:
+        parser.error("--queue-executions must be at least 1")
     if args.duration is not None and args.duration <= 0:
         parser.error("--duration must be positive")
     if args.loadgen == "wrk" and not wrk_available():
@@ -87,6 +113,9 @@ def _repeat(ctx: Context, index: int) -> dict[str, Any]:
     if plan.wants(*SERVER_SCENARIOS):
         _progress("gateway: startup, idle RSS, load runs")
         samples["gateway"] = measure_server(ctx, "gateway", index)
+    if ctx.reference is not None and plan.wants(*SERVER_SCENARIOS, "startup"):
+        _progress("the existing product (0.2.13): startup, idle RSS, load runs")
+        samples["reference"] = measure_server(ctx, "reference", index)
     if plan.wants(*LOAD_SCENARIOS, "idle-rss", "startup"):
         _progress("bare Starlette reference")
         samples["bare"] = measure_server(ctx, "bare", index)
@@ -108,6 +137,15 @@ def _repeat(ctx: Context, index: int) -> dict[str, Any]:
     if plan.wants("import"):
         _progress("import times")
         samples["imports"] = measure_imports(ctx, index)
+    for scenario in QUEUE_SCENARIOS:
+        if not plan.wants(scenario):
+            continue
+        broker = scenario.removeprefix("queue-")
+        products = ["ours", "reference"] if ctx.reference is not None else ["ours"]
+        for product in products:
+            _progress(f"{ctx.queue_executions:,} executions through {broker} ({product})")
+            runs = samples.setdefault("queue", {}).setdefault(broker, {})
+            runs[product] = measure_queue(ctx, broker, product, index, ctx.queue_executions)
     return samples
 
 
@@ -121,7 +159,7 @@ def run(args: argparse.Namespace, work: Path) -> tuple[str, dict[str, Any]]:
     mode = QUICK if args.quick else FULL
     repeat = args.repeat or int(mode["repeat"])
     plan = Plan(
-        scenarios=frozenset(args.scenario or SCENARIOS),
+        scenarios=frozenset(args.scenario or ALL_SCENARIOS),
         duration=args.duration or mode["duration"],
         warmup=mode["warmup"],
         loadgen=args.loadgen,
@@ -141,7 +179,11 @@ def run(args: argparse.Namespace, work: Path) -> tuple[str, dict[str, Any]]:
             log_dir=work,
             core=cores.model,
         )
-    ctx = Context(plan, cores, sys.executable, BENCH_DIR, REPO, work, fast, slow)
+    reference, reference_line = _reference(args, plan)
+    executions = args.queue_executions or (QUICK_EXECUTIONS if args.quick else FULL_EXECUTIONS)
+    ctx = Context(
+        plan, cores, sys.executable, BENCH_DIR, REPO, work, fast, slow, reference, executions
+    )
     repeats = []
     for index in range(repeat):
         _progress(f"repeat {index + 1}/{repeat}")
@@ -168,6 +210,7 @@ def run(args: argparse.Namespace, work: Path) -> tuple[str, dict[str, Any]]:
         "repeat": repeat,
         "scenarios": sorted(plan.scenarios),
         "loadgen": plan.loadgen,
+        "reference": reference_line,
     }
     text = markdown(meta, rows)
     document = {
@@ -180,6 +223,25 @@ def run(args: argparse.Namespace, work: Path) -> tuple[str, dict[str, Any]]:
     for path in write_results(RESULTS_DIR, stamp, text, document):
         _progress(f"wrote {path.relative_to(REPO)}")
     return text, document
+
+
+def _reference(args: argparse.Namespace, plan: Plan) -> tuple[ReferenceProduct | None, str]:
+    """The existing product, installed if needed; and the line that says how it was run."""
+    if args.no_reference:
+        return None, "not measured (--no-reference)"
+    if not plan.wants(*REFERENCE_SCENARIOS):
+        return None, "not measured (no scenario of it chosen)"
+    _progress("the existing product: its venv under tests/bench/.reference/ (installed once)")
+    try:
+        product = install_reference(BENCH_DIR / ".reference")
+    except ReferenceUnavailableError as exc:
+        _progress(f"the existing product could not be installed, going on without it: {exc}")
+        return None, f"not measured (could not be installed: {exc})"
+    return product, (
+        "agents-gateway 0.2.13 from PyPI, in its own venv, on the same workspace and fake "
+        "models in the same run (its telemetry off, as ours); its burst runs on a second "
+        "instance whose model is the slow one"
+    )
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:

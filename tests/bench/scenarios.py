@@ -6,7 +6,9 @@ the others (see processes.Cores). Every load run is a separate loadgen.py (or wr
 
 The gateway is measured twice: on litellm (``openai/fake-model``, the headline) and on the lean
 OpenAI-compatible client (``openai_compat/fake-model``, the scenarios ending in
-``-openai-compat``), each beside its model client alone.
+``-openai-compat``), each beside its model client alone. The existing product (agents-gateway
+0.2.13, see reference_product.py) gets the same load runs on the same workspace, in the same
+repeat, for the reference column.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from processes import Cores, ManagedProcess, ProcessFailedError, free_port, spawn
+from reference_product import ReferenceProduct
 from workspace import (
     API_KEY,
     COMPAT_MODEL,
@@ -79,12 +82,18 @@ _COMPAT_RUNS = Runs(
     ("invoke-1" + COMPAT_SUFFIX,),
     ("burst-500" + COMPAT_SUFFIX,),
 )
-# By server kind: the gateway on litellm, the gateway on the lean client, bare Starlette.
+# By server kind: the gateway on litellm, the gateway on the lean client, bare Starlette, and
+# the existing product (on litellm too, so it gets the headline rows' runs).
 SERVER_RUNS = {
     "gateway": dataclasses.replace(_LITELLM_RUNS, stream=("stream-ttft",)),
     "gateway-compat": dataclasses.replace(_COMPAT_RUNS, stream=("stream-ttft" + COMPAT_SUFFIX,)),
     "bare": _LITELLM_RUNS,
+    "reference": dataclasses.replace(_LITELLM_RUNS, stream=("stream-ttft",)),
 }
+REFERENCE_SCENARIOS = frozenset(
+    {"invoke-16", "cpu-per-invoke", "invoke-1", "burst-500", "startup", "import", "idle-rss",
+     "stream-ttft", "queue-redis", "queue-rabbitmq"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -126,15 +135,24 @@ class Context:
     work: Path
     fast_model: str  # OpenAI base URL, .../v1
     slow_model: str
+    reference: ReferenceProduct | None = None  # the existing product, when installed
+    queue_executions: int = 10_000  # per queue scenario run
 
 
 def start_fake_model(
-    name: str, latency_ms: int, *, python: str, log_dir: Path, core: int | None
+    name: str,
+    latency_ms: int,
+    *,
+    python: str,
+    log_dir: Path,
+    core: int | None,
+    extra_args: list[str] | None = None,
 ) -> tuple[ManagedProcess, str]:
     """The project's fake OpenAI server on a free port; (process, base URL)."""
     port = free_port()
     argv = [python, "-m", "agent_gateway_testing.fake_openai", "--port", str(port)]
-    process = spawn(name, [*argv, "--latency-ms", str(latency_ms)], log_dir=log_dir, core=core)
+    argv += ["--latency-ms", str(latency_ms), *(extra_args or [])]
+    process = spawn(name, argv, log_dir=log_dir, core=core)
     base_url = f"http://127.0.0.1:{port}/v1"
     process.wait_http_ok(f"{base_url}/models", READY_TIMEOUT)
     return process, base_url
@@ -291,6 +309,27 @@ def _start_bare(ctx: Context, index: int) -> tuple[ManagedProcess, float]:
     return process, ready
 
 
+def _start_reference(ctx: Context, name: str, model_base: str) -> tuple[ManagedProcess, float]:
+    """The existing product on the bench workspace, its litellm pointed at ``model_base``."""
+    assert ctx.reference is not None
+    folder = ctx.work / name
+    database = folder / "bench.db"
+    workspace = write_workspace(
+        folder / "workspace",
+        fast_api_base=ctx.fast_model,
+        slow_api_base=ctx.slow_model,
+        sqlite=database,
+    )
+    port = free_port()
+    argv = [ctx.reference.python, str(ctx.bench_dir / "gateway_app.py")]
+    argv += ["--workspace", str(workspace), "--port", str(port)]
+    env = ReferenceProduct.model_env(model_base, MODEL_KEY)
+    process = spawn(name, argv, log_dir=ctx.work, core=ctx.cores.server, cwd=folder, env=env)
+    ready = process.wait_http_ok(f"http://127.0.0.1:{port}/v1/health", READY_TIMEOUT)
+    process.base_url = f"http://127.0.0.1:{port}"
+    return process, ready
+
+
 def measure_server(ctx: Context, kind: str, index: int) -> dict[str, Any]:
     """Start one server of SERVER_RUNS' kinds, read idle RSS, put each wanted load on it."""
     persistence = None
@@ -298,6 +337,8 @@ def measure_server(ctx: Context, kind: str, index: int) -> dict[str, Any]:
         server, ready, persistence = _start_gateway(ctx, f"gateway-{index}", MODEL)
     elif kind == "gateway-compat":
         server, ready, persistence = _start_gateway(ctx, f"gateway-compat-{index}", COMPAT_MODEL)
+    elif kind == "reference":
+        server, ready = _start_reference(ctx, f"reference-{index}", ctx.fast_model)
     else:
         server, ready = _start_bare(ctx, index)
     try:
@@ -308,9 +349,17 @@ def measure_server(ctx: Context, kind: str, index: int) -> dict[str, Any]:
             "persistence": persistence,
         }
         samples.update(_server_loads(ctx, kind, server, index))
-        return samples
     finally:
         server.stop()
+    if kind == "reference" and ctx.plan.wants(*SERVER_RUNS[kind].burst):
+        # Its agents cannot each name a model server, so the burst gets a second instance
+        # whose model is the slow one.
+        slow, _ = _start_reference(ctx, f"reference-slow-{index}", ctx.slow_model)
+        try:
+            samples["burst"] = _burst(ctx, f"reference-{index}", slow, product="reference")
+        finally:
+            slow.stop()
+    return samples
 
 
 def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -> dict[str, Any]:
@@ -356,6 +405,9 @@ def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -
                 **common,
             )
     if plan.wants(*runs.stream):
+        # Ours streams on ``Accept: text/event-stream`` and names its first token ``delta``;
+        # the existing product wants ``options.stream`` and names it ``token``.
+        reference = kind == "reference"
         samples["stream"] = load(
             ctx,
             f"{prefix}-stream",
@@ -364,30 +416,55 @@ def _server_loads(ctx: Context, kind: str, server: ManagedProcess, index: int) -
             duration=plan.duration,
             warmup=short_warmup,
             sse=True,
-            first_token="event:delta",
-            **common,
+            first_token="event:token" if reference else "event:delta",
+            headers=headers,
+            body={**INVOKE_BODY, "options": {"stream": True}} if reference else INVOKE_BODY,
         )
-    if plan.wants(*runs.burst):
-        samples["burst"] = load(
-            ctx,
-            f"{prefix}-burst",
-            f"{base}/v1/agents/{SLOW_AGENT}/invoke",
-            concurrency=BURST,
-            requests=BURST,
-            **common,
-        )
-        if kind != "bare":  # a gateway: every accepted invoke must be on record, succeeded
-            samples["burst"]["recorded"] = recorded_executions(base, headers, SLOW_AGENT)
+    if plan.wants(*runs.burst) and kind != "reference":  # its burst has its own instance
+        samples["burst"] = _burst(ctx, prefix, server, product=kind)
+    return samples
+
+
+def _burst(ctx: Context, prefix: str, server: ManagedProcess, *, product: str) -> dict[str, Any]:
+    """BURST invokes at once of the agent on the slow model; a gateway's are counted on
+    record too."""
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    base = server.base_url
+    samples = load(
+        ctx,
+        f"{prefix}-burst",
+        f"{base}/v1/agents/{SLOW_AGENT}/invoke",
+        concurrency=BURST,
+        requests=BURST,
+        headers=headers,
+        body=INVOKE_BODY,
+    )
+    if product != "bare":  # a gateway: every accepted invoke must be on record, succeeded
+        samples["recorded"] = recorded_executions(base, headers, SLOW_AGENT)
     return samples
 
 
 def recorded_executions(base: str, headers: dict[str, str], agent_id: str) -> int:
     """How many of ``agent_id``'s executions ``GET /v1/executions`` lists as succeeded (only
-    the burst calls that agent)."""
-    query = urllib.parse.urlencode({"agent_id": agent_id, "status": "succeeded", "limit": 1})
-    request = urllib.request.Request(f"{base}/v1/executions?{query}", headers=headers)
-    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
-        return int(json.loads(response.read())["total"])
+    the burst calls that agent).
+
+    Ours answers a page with its ``total``; the existing product answers a plain list (at most
+    500, without a status filter) whose finished runs are ``completed``.
+    """
+
+    def listed(limit: int) -> Any:
+        query = urllib.parse.urlencode(
+            {"agent_id": agent_id, "status": "succeeded", "limit": limit}
+        )
+        request = urllib.request.Request(f"{base}/v1/executions?{query}", headers=headers)
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
+            return json.loads(response.read())
+
+    page = listed(1)
+    if isinstance(page, dict):
+        return int(page["total"])
+    items = listed(BURST)
+    return sum(1 for item in items if item.get("status") in ("succeeded", "completed"))
 
 
 # ------------------------------------------------------------------ references without a server
@@ -471,10 +548,20 @@ def measure_imports(ctx: Context, index: int) -> dict[str, float]:
     """Wall clock of ``python -c "import X"`` (interpreter start included), best of 3.
 
     The gateway's figure imports ``Gateway``: ``agent_gateway`` itself resolves its names
-    lazily, so a bare ``import agent_gateway`` would time almost nothing a user needs.
+    lazily, so a bare ``import agent_gateway`` would time almost nothing a user needs. The
+    existing product is timed on the same line, in its own venv.
     """
     cost_map = {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    reference: dict[str, float] = {}
+    if ctx.reference is not None:
+        reference["reference_s"] = _best_wall(
+            ctx,
+            f"import-{index}-reference",
+            "from agent_gateway import Gateway",
+            python=ctx.reference.python,
+        )
     return {
+        **reference,
         "agent_gateway_s": _best_wall(
             ctx, f"import-{index}-gateway", "from agent_gateway import Gateway"
         ),
@@ -486,12 +573,18 @@ def measure_imports(ctx: Context, index: int) -> dict[str, float]:
     }
 
 
-def _best_wall(ctx: Context, name: str, code: str, env: dict[str, str] | None = None) -> float:
+def _best_wall(
+    ctx: Context,
+    name: str,
+    code: str,
+    env: dict[str, str] | None = None,
+    python: str | None = None,
+) -> float:
     best = float("inf")
     for attempt in range(IMPORT_TRIES):
         process = spawn(
             f"{name}-{attempt}",
-            [ctx.python, "-c", code],
+            [python or ctx.python, "-c", code],
             log_dir=ctx.work,
             core=ctx.cores.server,
             env=env,

@@ -3,6 +3,11 @@
 Both agents use the workspace's default model: litellm's ``openai/fake-model`` for the headline
 figures, or the lean client's ``openai_compat/fake-model`` (the same fake model, the same name on
 the wire) for the ``-openai-compat`` scenarios.
+
+The same files serve the existing product (0.2.13): its keys are used where the two differ
+(``persistence.url``), and it ignores ours (``model.api_base``, an agent's ``model.api_base``).
+Its telemetry is turned off, as it would be in production: its default prints every span to
+the console, and ours exports nothing unless told to.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ def write_workspace(
     slow_api_base: str,
     sqlite: Path | None,
     model: str = MODEL,
+    extra: dict[str, object] | None = None,
 ) -> Path:
-    """Write the workspace under ``root``; ``sqlite=None`` leaves persistence to the default."""
+    """Write the workspace under ``root``; ``sqlite=None`` leaves persistence to the default.
+    ``extra`` adds or replaces top-level sections of gateway.yaml."""
     config: dict[str, object] = {
         "server": {"host": "127.0.0.1", "log_level": "warning"},
         "model": {
@@ -38,9 +45,11 @@ def write_workspace(
             "timeout_seconds": 30,
         },
         "auth": {"api_keys": [{"name": "bench", "key": API_KEY, "scopes": ["*"]}]},
+        "telemetry": {"enabled": False},
     }
     if sqlite is not None:
-        config["persistence"] = {"backend": "sqlite", "path": str(sqlite)}
+        config["persistence"] = {"backend": "sqlite", "url": f"sqlite+aiosqlite:///{sqlite}"}
+    config.update(extra or {})
     root.mkdir(parents=True, exist_ok=True)
     (root / "gateway.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     _write_agent(root, FAST_AGENT, "Answers with the fake model's echo.", model=None)
