@@ -92,6 +92,19 @@ class Background:
     def __post_init__(self) -> None:
         self.queue = self.make_queue()
 
+    def count_event_reads(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        """The ids whose event log is read from now on (a run's tool-call journal reads it)."""
+        store = self.persistence.executions
+        reads: list[str] = []
+        list_events = store.list_events
+
+        async def counting(execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
+            reads.append(execution_id)
+            return await list_events(execution_id, after_seq)
+
+        monkeypatch.setattr(store, "list_events", counting)
+        return reads
+
     def make_queue(self, **options: Any) -> InMemoryExecutionQueue:
         options.setdefault("clock", self.clock)
         options.setdefault("poll_interval_seconds", 0.005)

@@ -13,7 +13,7 @@ import pytest
 
 from agent_gateway_core import Runtime
 from agent_gateway_core.domain.agent import AgentDefinition, ModelConfig
-from agent_gateway_core.domain.events import EventType, ExecutionEvent
+from agent_gateway_core.domain.events import EventType
 from agent_gateway_core.domain.execution import ExecutionStatus, StopReason
 from agent_gateway_core.testing import ScriptedReply, reply, tool_call
 
@@ -46,20 +46,6 @@ def worker(bg: Any, charges: list[int], instance_id: str) -> Runtime:
     return runtime
 
 
-def count_event_reads(bg: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ids whose event log is read from now on (a run's journal reads it once)."""
-    store = bg.persistence.executions
-    reads: list[str] = []
-    list_events = store.list_events
-
-    async def counting(execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
-        reads.append(execution_id)
-        return await list_events(execution_id, after_seq)
-
-    monkeypatch.setattr(store, "list_events", counting)
-    return reads
-
-
 async def test_a_run_outlasting_the_drain_is_handed_back_and_finished_once_elsewhere(
     bg, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -67,7 +53,7 @@ async def test_a_run_outlasting_the_drain_is_handed_back_and_finished_once_elsew
     first, second = worker(bg, charges, "inst_first"), worker(bg, charges, "inst_second")
     await first.start()
     await second.start()
-    reads = count_event_reads(bg, monkeypatch)
+    reads = bg.count_event_reads(monkeypatch)
     first.start_worker(receive_timeout_seconds=bg.receive_timeout)
     bg.llm.push(CHARGE, HANG)  # the tool runs, then the model keeps the run going
     execution_id = await first.submit(bg.request("pay", agent_id="payer"))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from agent_gateway_core import Runtime
-from agent_gateway_core.domain.events import EventType, ExecutionEvent, NewEvent
+from agent_gateway_core.domain.events import EventType, NewEvent
 from agent_gateway_core.domain.execution import (
     ExecutionKind,
     ExecutionOptions,
@@ -262,15 +262,7 @@ async def test_a_background_run_cut_short_reads_its_journal_when_it_runs_again(
     record = await bg.record(execution_id)
     assert record.status is ExecutionStatus.QUEUED
     assert record.started_at is not None  # kept: it ran before
-    store = bg.persistence.executions
-    reads: list[str] = []
-    list_events = store.list_events
-
-    async def counting(execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
-        reads.append(execution_id)
-        return await list_events(execution_id, after_seq)
-
-    monkeypatch.setattr(store, "list_events", counting)
+    reads = bg.count_event_reads(monkeypatch)
     bg.llm.push(reply("done"))
 
     runtime.start_worker(receive_timeout_seconds=bg.receive_timeout)

@@ -40,11 +40,13 @@ def make_agent(agent_id: str = "helper", **fields: Any) -> AgentDefinition:
 
 
 class RecordingExecutionStore(ExecutionStore):
-    """The fake's execution store, with a log of every write the engine makes."""
+    """The fake's execution store, with a log of every write the engine makes and of the
+    executions whose event log it reads."""
 
     def __init__(self, inner: ExecutionStore) -> None:
         self.inner = inner
         self.writes: list[tuple[str, object]] = []
+        self.event_reads: list[str] = []
 
     async def create(self, record: ExecutionRecord) -> None:
         self.writes.append(("create", record.status))
@@ -71,6 +73,7 @@ class RecordingExecutionStore(ExecutionStore):
         return await self.inner.append_events(execution_id, events)
 
     async def list_events(self, execution_id: str, after_seq: int = 0) -> list[ExecutionEvent]:
+        self.event_reads.append(execution_id)
         return await self.inner.list_events(execution_id, after_seq)
 
 
