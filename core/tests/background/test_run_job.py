@@ -330,8 +330,8 @@ class GatedStore(ExecutionStore):
         self.committed = asyncio.Event()
         self.release = asyncio.Event()
 
-    async def create(self, record: ExecutionRecord) -> None:
-        await self.inner.create(record)
+    async def create(self, record: ExecutionRecord, events: Sequence[NewEvent] = ()) -> None:
+        await self.inner.create(record, events)
 
     async def get(self, execution_id: str) -> ExecutionRecord | None:
         return await self.inner.get(execution_id)

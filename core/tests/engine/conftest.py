@@ -48,9 +48,11 @@ class RecordingExecutionStore(ExecutionStore):
         self.writes: list[tuple[str, object]] = []
         self.event_reads: list[str] = []
 
-    async def create(self, record: ExecutionRecord) -> None:
+    async def create(self, record: ExecutionRecord, events: Sequence[NewEvent] = ()) -> None:
         self.writes.append(("create", record.status))
-        await self.inner.create(record)
+        if events:
+            self.writes.append(("events", [e.type for e in events]))
+        await self.inner.create(record, events)
 
     async def get(self, execution_id: str) -> ExecutionRecord | None:
         return await self.inner.get(execution_id)

@@ -60,9 +60,9 @@ class AnswerLosingStore(ExecutionStore):
             self.lose_answer.discard(method)
             raise BackendUnavailableError("connection lost before the answer (simulated)")
 
-    async def create(self, record: ExecutionRecord) -> None:
+    async def create(self, record: ExecutionRecord, events: Sequence[NewEvent] = ()) -> None:
         self.calls["create"] += 1
-        await self.inner.create(record)
+        await self.inner.create(record, events)
         self._answer("create")
 
     async def get(self, execution_id: str) -> ExecutionRecord | None:

@@ -79,10 +79,11 @@ class ExecutionRecorder:
         """Store the execution as ``queued`` with its first event, for a background run."""
         now = self._clock.now()
         record = queued_record(request, now, self._owner())
-        # Kept with the record, so another process can run it again (see recovery).
-        await self._store.create(record.model_copy(update={"job_payload": job_payload(request)}))
-        await self._store.append_events(
-            request.execution_id, [NewEvent(type=EventType.QUEUED, at=now)]
+        # Kept with the record, so another process can run it again (see recovery); stored
+        # with its first event in one write.
+        await self._store.create(
+            record.model_copy(update={"job_payload": job_payload(request)}),
+            [NewEvent(type=EventType.QUEUED, at=now)],
         )
 
     async def start(self, request: ExecutionRequest) -> EventLog:

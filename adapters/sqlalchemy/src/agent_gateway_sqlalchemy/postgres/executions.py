@@ -69,12 +69,16 @@ class SqlAlchemyExecutionStore(ExecutionStore):
             .order_by(events.seq)
         )
 
-    async def create(self, record: ExecutionRecord) -> None:
-        async with self._db.write() as connection:
+    async def create(self, record: ExecutionRecord, events: Sequence[NewEvent] = ()) -> None:
+        row = execution_row(record) | {"last_event_seq": len(events)}
+        # One statement commits on its own; with events it takes a transaction.
+        writing = self._db.transaction() if events else self._db.write()
+        async with writing as connection:
             try:
-                await connection.execute(self._insert, execution_row(record))
+                await connection.execute(self._insert, row)
             except IntegrityError as exc:
                 raise DuplicateError(f"execution already exists: {record.id!r}") from exc
+            await self.write_events(connection, record.id, len(events), events)
 
     async def get(self, execution_id: str) -> ExecutionRecord | None:
         async with self._db.read() as connection:

@@ -76,14 +76,16 @@ class SqliteExecutionStore(ExecutionStore):
         )
         self._pages: dict[tuple[str, ...], PagedQuery] = {}
 
-    async def create(self, record: ExecutionRecord) -> None:
-        row = execution_row(record)
+    async def create(self, record: ExecutionRecord, events: Sequence[NewEvent] = ()) -> None:
+        row = execution_row(record) | {"last_event_seq": len(events)}
 
         def create(connection: sqlite3.Connection) -> None:
             try:
                 self._insert.run(connection, row)
             except sqlite3.IntegrityError as exc:
                 raise DuplicateError(f"execution already exists: {record.id!r}") from exc
+            if events:  # in the same savepoint: both stored or neither
+                self.write_events(connection, record.id, len(events), events)
 
         await self._db.write(create)
 

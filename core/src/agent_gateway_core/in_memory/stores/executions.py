@@ -36,7 +36,7 @@ class InMemoryExecutionStore(ExecutionStore):
         self._records: dict[str, ExecutionRecord] = {}
         self._events: dict[str, list[ExecutionEvent]] = {}
 
-    async def create(self, record: ExecutionRecord) -> None:
+    async def create(self, record: ExecutionRecord, events: Sequence[NewEvent] = ()) -> None:
         async with self._lock:
             exists = record.id in self._records
             await self._health.round_trip()
@@ -44,6 +44,7 @@ class InMemoryExecutionStore(ExecutionStore):
                 raise DuplicateError(f"execution already exists: {record.id!r}")
             self._records[record.id] = record.model_copy(deep=True)
             self._events[record.id] = []
+            self._append(record.id, events)
 
     async def get(self, execution_id: str) -> ExecutionRecord | None:
         await self._health.round_trip()

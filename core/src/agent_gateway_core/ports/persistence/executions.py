@@ -48,8 +48,10 @@ class ExecutionQuery:
 class ExecutionStore(Protocol):
     """Durable execution records with an append-only event log each.
 
-    - ``create`` stores a new record; an existing ``id`` raises
-      :class:`~agent_gateway_core.errors.DuplicateError`. The record is durable on return.
+    - ``create(record, events=())`` stores a new record; an existing ``id`` raises
+      :class:`~agent_gateway_core.errors.DuplicateError` and stores nothing. ``events`` become
+      its first events (``seq`` 1, 2, ...) in the same atomic step. The record is durable on
+      return.
     - ``get`` returns the record or ``None``.
     - ``transition(id, update)`` applies a state change atomically and returns the new record.
       It sets ``started_at`` on ``running`` and ``finished_at`` on a terminal status (both from
@@ -69,7 +71,7 @@ class ExecutionStore(Protocol):
       order (``[]`` for an unknown id), so a reader can resume from the last seq it saw.
     """
 
-    async def create(self, record: ExecutionRecord) -> None: ...
+    async def create(self, record: ExecutionRecord, events: Sequence[NewEvent] = ()) -> None: ...
 
     async def get(self, execution_id: str) -> ExecutionRecord | None: ...
 

@@ -68,6 +68,30 @@ class ExecutionStoreContract(PersistenceFixture):
             await persistence.executions.create(first.model_copy(update={"message": "second"}))
         assert await persistence.executions.get(first.id) == first
 
+    async def test_execution_create_with_events_stores_them_first_in_one_step(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = execution()
+        await persistence.executions.create(record, [_event(1), _event(2)])
+        assert await persistence.executions.get(record.id) == record
+        listed = await persistence.executions.list_events(record.id)
+        assert [(e.seq, e.type, e.at, e.data) for e in listed] == [
+            (1, EventType.MODEL_DELTA, at(1), {"n": 1}),
+            (2, EventType.MODEL_DELTA, at(2), {"n": 2}),
+        ]
+        more = await persistence.executions.append_events(record.id, [_event(3)])
+        assert [e.seq for e in more] == [3]  # the log goes on after them
+
+    async def test_execution_create_duplicate_with_events_stores_no_events(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        first = execution()
+        await persistence.executions.create(first, [_event(1)])
+        with pytest.raises(DuplicateError, match=first.id):
+            await persistence.executions.create(first, [_event(2), _event(3)])
+        listed = await persistence.executions.list_events(first.id)
+        assert [(e.seq, e.data) for e in listed] == [(1, {"n": 1})]
+
     # ------------------------------------------------------------------ transitions
 
     async def test_execution_transition_to_running_sets_started_at(
