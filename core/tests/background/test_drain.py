@@ -131,3 +131,43 @@ async def test_a_cancel_requested_as_the_drain_runs_out_still_ends_it_cancelled(
     second.start_worker(receive_timeout_seconds=bg.receive_timeout)
     assert await bg.queue.receive(0.05) is None
     assert len(bg.llm.requests) == 1
+
+
+async def test_a_hand_back_the_store_cannot_take_leaves_the_run_to_recovery(bg) -> None:
+    charges: list[int] = []
+    first = worker(bg, charges, "inst_first")
+    await first.start()
+    first.start_worker(receive_timeout_seconds=bg.receive_timeout)
+    bg.llm.push(CHARGE, HANG)  # the tool runs, then the model keeps the run going
+    execution_id = await first.submit(bg.request("pay", agent_id="payer"))
+    await bg.wait_for_model_calls(2)
+
+    bg.persistence.available = False  # the database goes away as the worker stops
+    assert await first.drain_worker(0.05) is False
+    bg.persistence.available = True
+
+    record = await bg.record(execution_id)
+    assert record.status is ExecutionStatus.RUNNING  # nothing ended it: nothing is lost
+    assert record.owner == "inst_first"
+    assert await bg.queue.pending_count() == 1  # its job was neither acked nor released
+    await first.aclose()  # its lease ends with it
+
+    # Another instance finds it orphaned, hands it back, and runs it once more.
+    second = worker(bg, charges, "inst_second")
+    await second.start()  # its first recovery sweep runs in the background
+
+    async def handed_back() -> bool:
+        record = await bg.record(execution_id)
+        return (record.status, record.owner) == (ExecutionStatus.QUEUED, "inst_second")
+
+    await bg.eventually(handed_back, what="the orphan to be handed back to inst_second")
+    bg.llm.push(CHARGE, reply("paid"))  # the re-run: the model asks for the same call
+    second.start_worker(receive_timeout_seconds=bg.receive_timeout)
+    bg.clock.advance(bg.queue.visibility_timeout_seconds + 1)  # the first delivery comes back
+    record = await bg.wait_for_status(execution_id, ExecutionStatus.SUCCEEDED)
+
+    assert record.raw_text == "paid"
+    assert charges == [5]  # the completed call was replayed, not repeated
+    types = [e.type for e in await bg.events(execution_id)]
+    assert types.count(EventType.COMPLETED) == 1
+    assert EventType.CANCELLED not in types
