@@ -230,11 +230,11 @@ OPENAI_COMPAT = Variant(
 
 
 def _times(ours: float | None, ref: float | None, word: str, *, lower_is_better: bool) -> str:
-    """``"3.2x <word> ref"``, or "" when either figure is missing."""
+    """``"3.2x <word> ref"`` (``"3.2x ref"`` without a word), or "" when either is missing."""
     if not ours or not ref:
         return ""
     ratio = ref / ours if lower_is_better else ours / ref
-    return f"{ratio:.1f}x {word} ref".replace("  ", " ")
+    return " ".join(part for part in (f"{ratio:.1f}x", word, "ref") if part)
 
 
 def _invoke_16(m: dict[str, float | None], v: Variant) -> Row:

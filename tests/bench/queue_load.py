@@ -29,6 +29,7 @@ import re
 import statistics
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 @dataclass
 class Submissions:
     accepted: dict[str, tuple[str, float]]  # token -> (execution id, time of the 202)
-    rejected: dict[str, int]  # status (or exception name) -> count
+    rejected: Counter[str]  # status (or exception name) -> count
     first_sent: float
     last_accepted: float
 
@@ -86,7 +87,7 @@ class Submissions:
 async def _submit(args: argparse.Namespace, prefix: str) -> Submissions:
     headers = {"Authorization": f"Bearer {args.api_key}"}
     accepted: dict[str, tuple[str, float]] = {}
-    rejected: dict[str, int] = {}
+    rejected: Counter[str] = Counter()
     tokens = iter(range(args.executions))
     connector = aiohttp.TCPConnector(limit=args.concurrency)
     timeout = aiohttp.ClientTimeout(total=60.0)
@@ -105,7 +106,7 @@ async def _submit(args: argparse.Namespace, prefix: str) -> Submissions:
                         key = str(response.status)
                 except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
                     key = type(exc).__name__
-                rejected[key] = rejected.get(key, 0) + 1
+                rejected[key] += 1
 
         first_sent = time.time()
         await asyncio.gather(*(client() for _ in range(args.concurrency)))
@@ -199,7 +200,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "executions": args.executions,
         "accepted": accepted,
-        "rejected": submitted.rejected,
+        "rejected": dict(submitted.rejected),
         "succeeded": succeeded,
         "accept_rate": round(accepted / submit_span, 1) if submit_span > 0 else None,
         "throughput": round(succeeded / run_span, 1) if run_span else None,
@@ -210,15 +211,8 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         "duplicated": max(called_twice, started_twice),
         "model_calls_twice": called_twice,
         "started_twice_on_record": started_twice if product.started_twice else None,
-        "statuses": _count(row["status"] for row in rows),
+        "statuses": dict(Counter(row["status"] for row in rows)),
     }
-
-
-def _count(values: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 def main(argv: list[str] | None = None) -> None:

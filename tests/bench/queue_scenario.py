@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,17 +65,18 @@ def measure_queue(
             extra_args=["--arrivals-log", str(arrivals)],
         )
         processes.append(model)
-        queue = _queue_section(broker, name)
-        url = _database_url(database, driver="postgresql+asyncpg")
+        tiers = _Tiers(
+            ctx,
+            product,
+            folder,
+            queue=_queue_section(broker, name),
+            database_url=_database_url(database, driver="postgresql+asyncpg"),
+            model_url=model_url,
+        )
         api_port = free_port()
-        api = _start_api(ctx, product, folder, name, queue, url, model_url, api_port)
-        processes.append(api)
+        processes.append(tiers.api(f"{name}-api", api_port))
         for number in range(WORKER_PROCESSES):
-            processes.append(
-                _start_worker(
-                    ctx, product, folder, f"{name}-worker-{number}", queue, url, model_url
-                )
-            )
+            processes.append(tiers.worker(f"{name}-worker-{number}"))
         argv = [ctx.python, str(ctx.bench_dir / "queue_load.py")]
         argv += ["--url", f"http://127.0.0.1:{api_port}/v1/agents/{FAST_AGENT}/invoke"]
         argv += ["--api-key", API_KEY, "--executions", str(executions)]
@@ -102,70 +104,60 @@ def _queue_section(broker: str, name: str) -> dict[str, object]:
     return section
 
 
-def _write(
-    folder: Path, kind: str, queue: dict[str, object], workers: int, database_url: str, model: str
-) -> Path:
-    persistence: dict[str, object] = {"backend": "postgres", "url": database_url}
-    return write_workspace(
-        folder / kind,
-        fast_api_base=model,
-        slow_api_base=model,
-        sqlite=None,
-        extra={
-            "persistence": persistence | {"migrate": "upgrade"} if kind.startswith("ours") else
-            persistence,
-            "queue": queue | {"workers": workers},
-        },
-    )  # fmt: skip
+@dataclass(frozen=True)
+class _Tiers:
+    """Starts one product's API and worker processes on a shared workspace setup."""
 
+    ctx: Context
+    product: str  # "ours" | "reference"
+    folder: Path
+    queue: dict[str, object]
+    database_url: str
+    model_url: str
 
-def _env(product: str, model_url: str) -> dict[str, str]:
-    if product == "reference":
-        return ReferenceProduct.model_env(model_url, MODEL_KEY)
-    return {"AGENT_GATEWAY_SECRET_KEY": "bench passphrase for secrets at rest"}
+    def _workspace(self, kind: str, workers: int) -> Path:
+        persistence: dict[str, object] = {"backend": "postgres", "url": self.database_url}
+        if self.product == "ours":
+            persistence["migrate"] = "upgrade"  # the existing product creates its tables itself
+        return write_workspace(
+            self.folder / f"{self.product}-{kind}",
+            fast_api_base=self.model_url,
+            slow_api_base=self.model_url,
+            sqlite=None,
+            extra={"persistence": persistence, "queue": self.queue | {"workers": workers}},
+        )
 
+    def _spawn(self, name: str, argv: list[str]) -> ManagedProcess:
+        if self.product == "reference":
+            env = ReferenceProduct.model_env(self.model_url, MODEL_KEY)
+        else:
+            env = {"AGENT_GATEWAY_SECRET_KEY": "bench passphrase for secrets at rest"}
+        return spawn(name, argv, log_dir=self.ctx.work, cwd=self.folder, env=env)
 
-def _start_api(
-    ctx: Context,
-    product: str,
-    folder: Path,
-    name: str,
-    queue: dict[str, object],
-    database_url: str,
-    model_url: str,
-    port: int,
-) -> ManagedProcess:
-    """The accepting tier: queue.workers 0, started first so it creates the schema."""
-    workspace = _write(folder, f"{product}-api", queue, 0, database_url, model_url)
-    python = ctx.reference.python if product == "reference" and ctx.reference else ctx.python
-    argv = [python, str(ctx.bench_dir / "gateway_app.py")]
-    argv += ["--workspace", str(workspace), "--port", str(port)]
-    process = spawn(f"{name}-api", argv, log_dir=ctx.work, cwd=folder, env=_env(product, model_url))
-    process.wait_http_ok(f"http://127.0.0.1:{port}/v1/health", READY_TIMEOUT)
-    return process
+    def api(self, name: str, port: int) -> ManagedProcess:
+        """The accepting tier: queue.workers 0, started first so it creates the schema."""
+        reference = self.ctx.reference if self.product == "reference" else None
+        argv = [reference.python if reference else self.ctx.python]
+        argv += [str(self.ctx.bench_dir / "gateway_app.py")]
+        argv += ["--workspace", str(self._workspace("api", 0)), "--port", str(port)]
+        process = self._spawn(name, argv)
+        process.wait_http_ok(f"http://127.0.0.1:{port}/v1/health", READY_TIMEOUT)
+        return process
 
-
-def _start_worker(
-    ctx: Context,
-    product: str,
-    folder: Path,
-    name: str,
-    queue: dict[str, object],
-    database_url: str,
-    model_url: str,
-) -> ManagedProcess:
-    workspace = _write(folder, f"{product}-worker", queue, QUEUE_CONSUMERS, database_url, model_url)
-    if product == "reference":
-        assert ctx.reference is not None
-        argv = [ctx.reference.cli, "serve", "--worker-only", "--workspace", str(workspace)]
-        ready_line = "Worker-only mode started"
-    else:
-        cli = str(Path(sys.executable).parent / "agents-gateway")
-        argv = [cli, "serve", "--worker-only", "--workspace", str(workspace), "--log-level", "info"]
-        ready_line = "worker started"
-    process = spawn(name, argv, log_dir=ctx.work, cwd=folder, env=_env(product, model_url))
-    process.wait_log(ready_line, READY_TIMEOUT)
-    return process
+    def worker(self, name: str) -> ManagedProcess:
+        """A ``serve --worker-only`` process with QUEUE_CONSUMERS consumers."""
+        workspace = str(self._workspace("worker", QUEUE_CONSUMERS))
+        if self.product == "reference":
+            assert self.ctx.reference is not None
+            argv = [self.ctx.reference.cli, "serve", "--worker-only", "--workspace", workspace]
+            ready_line = "Worker-only mode started"
+        else:
+            cli = str(Path(sys.executable).parent / "agents-gateway")
+            argv = [cli, "serve", "--worker-only", "--workspace", workspace, "--log-level", "info"]
+            ready_line = "worker started"
+        process = self._spawn(name, argv)
+        process.wait_log(ready_line, READY_TIMEOUT)
+        return process
 
 
 def _database_url(database: str, *, driver: str) -> str:

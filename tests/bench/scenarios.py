@@ -135,8 +135,8 @@ class Context:
     work: Path
     fast_model: str  # OpenAI base URL, .../v1
     slow_model: str
-    reference: ReferenceProduct | None = None  # the existing product, when installed
-    queue_executions: int = 10_000  # per queue scenario run
+    reference: ReferenceProduct | None  # the existing product, when installed
+    queue_executions: int  # per queue scenario run
 
 
 def start_fake_model(

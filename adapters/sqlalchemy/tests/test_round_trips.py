@@ -6,11 +6,13 @@ On PostgreSQL, counted by SQLAlchemy's cursor events. SQLite runs on plain sqlit
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -173,10 +175,6 @@ async def test_a_pooled_checkout_opens_no_transaction_on_postgresql(
     """The liveness check of a pooled connection is one round trip: asyncpg would wrap it in
     BEGIN ... ROLLBACK unless the connection rests in autocommit, a transaction per call that
     PostgreSQL counts as rolled back."""
-    import asyncio
-
-    import asyncpg  # type: ignore[import-untyped]
-
     await backend.executions.create(execution(id="e-ping"))
     admin = await asyncpg.connect(POSTGRES_URL.replace("+asyncpg", ""))
     try:
