@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,6 +158,31 @@ async def postgres_backend(
     )
     await backend.initialize()
     return backend
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """Where several backends meet, as the processes of one deployment do: a new SQLite file
+    or a new PostgreSQL schema (dropped after), as ``SqlAlchemyPersistence`` options."""
+    if request.param == "sqlite":
+        return {"url": f"sqlite+aiosqlite:///{tmp_path}/shared.db"}
+    return {"url": POSTGRES_URL, "schema": request.getfixturevalue("fresh_schema")}
+
+
+@pytest.fixture
+async def two_backends(
+    shared_database: dict[str, Any],
+) -> AsyncIterator[tuple[SqlAlchemyPersistence, SqlAlchemyPersistence]]:
+    """Two backends on one database, each with its own connections (and, on SQLite, its own
+    thread), as two gateway processes would have."""
+    backends = [SqlAlchemyPersistence(**shared_database, pool_size=4) for _ in range(2)]
+    try:
+        for backend in backends:  # one after the other: the first creates the schema
+            await backend.initialize()
+        yield backends[0], backends[1]
+    finally:
+        for backend in backends:
+            await backend.aclose()
 
 
 @pytest.fixture

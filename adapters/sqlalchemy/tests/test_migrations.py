@@ -18,7 +18,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    inspect,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -427,3 +437,69 @@ async def test_upgrading_keeps_executions_and_their_events_and_owns_none_of_them
         assert [(key[2], key[3], key[4], key[6]) for key in keys] == [
             (f"{table_prefix}executions", "execution_id", "id", "CASCADE")
         ]
+
+
+@pytest.mark.parametrize("table_prefix", ["", "agw_"])
+async def test_upgrading_keeps_schedules_at_revision_0_and_adds_the_lock_table(
+    database: dict[str, Any], table_prefix: str
+) -> None:
+    url, schema = database["url"], database["schema"]
+    await upgrade(url, schema, table_prefix, "0003")
+    created_at = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    schedules = Table(
+        f"{table_prefix}schedules",
+        MetaData(schema=schema),
+        *(Column(name, String(255)) for name in ("id", "agent_id", "name", "cron_expr")),
+        *(Column(name, String(255)) for name in ("message", "timezone", "source")),
+        Column("input", JsonDocument()),
+        Column("enabled", Boolean()),
+        Column("deleted", Boolean()),
+        Column("created_at", UtcDateTime()),
+        Column("updated_at", UtcDateTime()),
+        Column("last_run_at", UtcDateTime()),
+        Column("last_execution_id", String(255)),
+    )
+    engine = sync_url(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                schedules.insert().values(
+                    id="helper:daily",
+                    agent_id="helper",
+                    name="daily",
+                    cron_expr="0 9 * * *",
+                    message="report",
+                    timezone="UTC",
+                    source="workspace",
+                    input={"depth": 1},
+                    enabled=True,
+                    deleted=False,
+                    created_at=created_at,
+                    updated_at=created_at,
+                    last_run_at=created_at,
+                    last_execution_id="e-1",
+                )
+            )
+    finally:
+        await engine.dispose()
+
+    async with SqlAlchemyPersistence(
+        url, schema=schema, table_prefix=table_prefix, migrate="upgrade"
+    ) as backend:
+        kept = await backend.schedules.get("helper:daily")
+        assert kept is not None
+        revision_before = await backend.schedules.revision()
+        await backend.schedules.save(kept.model_copy(update={"message": "new"}))
+        saved = await backend.schedules.get("helper:daily")
+        lease = await backend.schedule_locks.acquire("helper:daily@2026-03-05T09:00:00+00:00", 60)
+
+    assert (kept.input, kept.created_at, kept.last_execution_id) == (
+        {"depth": 1},
+        created_at,
+        "e-1",
+    )
+    assert (kept.spec_hash, kept.revision, revision_before) == (None, 0, 0)
+    assert saved is not None
+    assert (saved.message, saved.revision, saved.last_run_at) == ("new", 1, created_at)
+    assert lease is not None
+    assert await current(url, schema, table_prefix) == REVISIONS[-1]

@@ -27,6 +27,7 @@ from agent_gateway_testing.contracts.persistence.records import (
     execution,
     idempotency,
     message,
+    schedule,
 )
 
 from .conftest import POSTGRES_URL, SqliteTrace, TracedStatement
@@ -94,6 +95,25 @@ async def test_store_calls_use_the_fewest_statements(
     assert len(statements.take()) == 2
     assert await backend.idempotency.claim(idempotency("k")) is None
     assert len(statements.take()) == 1
+
+
+async def test_schedule_writes_and_lock_calls_are_one_statement_each(
+    backend: SqlAlchemyPersistence, statements: StatementLog
+) -> None:
+    schedules, locks = backend.schedules, backend.schedule_locks
+    assert await locks.acquire("first", 60) is not None
+    assert len(statements.take()) == 2  # the first acquire of a process purges old leases
+
+    assert await schedules.create(schedule("a", "x")) is True
+    await schedules.save(schedule("a", "x", enabled=False))
+    assert await schedules.record_run("a:x", run_at=at(1), execution_id="e1", status="queued")
+    assert await schedules.soft_delete("a:x") is True
+    assert await schedules.revision() == 3
+    lease = await locks.acquire("a:x@2026-01-01T09:00:00+00:00", 60)
+    assert lease is not None
+    assert await locks.extend(lease, 60) is True
+    assert await locks.release(lease) is True
+    assert len(statements.take()) == 8
 
 
 def kinds(statements: list[TracedStatement]) -> list[str]:
@@ -166,6 +186,40 @@ async def test_sqlite_store_calls_use_the_fewest_statements(
             "BEGIN IMMEDIATE",
             "INSERT INTO idempotency_records",
             "COMMIT",
+        ]
+
+
+async def test_sqlite_schedule_writes_and_lock_calls_are_one_statement_each(
+    tmp_path: Path, sqlite_trace: SqliteTrace
+) -> None:
+    async with SqlAlchemyPersistence(f"sqlite:///{tmp_path}/trips.db") as backend:
+        schedules, locks = backend.schedules, backend.schedule_locks
+        sqlite_trace.take()
+        assert await locks.acquire("first", 60) is not None
+        # The first acquire of a process purges old leases.
+        assert kinds(sqlite_trace.take()) == [
+            "DELETE FROM schedule_locks",
+            "INSERT INTO schedule_locks",
+        ]
+
+        assert await schedules.create(schedule("a", "x")) is True
+        assert kinds(sqlite_trace.take()) == ["INSERT INTO schedules"]
+        await schedules.save(schedule("a", "x", enabled=False))
+        assert kinds(sqlite_trace.take()) == ["INSERT INTO schedules"]
+        assert await schedules.record_run("a:x", run_at=at(1), execution_id="e1", status="queued")
+        assert kinds(sqlite_trace.take()) == ["UPDATE schedules"]
+        assert await schedules.soft_delete("a:x") is True
+        assert kinds(sqlite_trace.take()) == ["UPDATE schedules"]
+        assert await schedules.revision() == 3
+        assert kinds(sqlite_trace.take()) == ["SELECT schedules"]
+        lease = await locks.acquire("a:x@2026-01-01T09:00:00+00:00", 60)
+        assert lease is not None
+        assert await locks.extend(lease, 60) is True
+        assert await locks.release(lease) is True
+        assert kinds(sqlite_trace.take()) == [
+            "INSERT INTO schedule_locks",
+            "UPDATE schedule_locks",
+            "DELETE FROM schedule_locks",
         ]
 
 

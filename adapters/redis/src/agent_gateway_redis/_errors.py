@@ -38,14 +38,24 @@ def client_server_name(connection_kwargs: dict[str, Any]) -> str:
 
 
 @contextmanager
-def unavailable_as_core_error(server: str) -> Iterator[None]:
-    """Connection failures and timeouts as ``BackendUnavailableError``."""
+def unavailable_as_core_error(
+    server: str,
+    *,
+    backend: str = BACKEND,
+    errors: tuple[type[BaseException], ...] = (
+        redis_errors.ConnectionError,
+        redis_errors.TimeoutError,
+    ),
+) -> Iterator[None]:
+    """``errors`` (by default connection failures and timeouts) and any OSError as
+    ``BackendUnavailableError`` naming ``backend`` and ``server``."""
+    caught: tuple[type[BaseException], ...] = (*errors, OSError)
     try:
         yield
-    except (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError) as exc:
+    except caught as exc:
         # OSError includes the builtin TimeoutError that asyncio raises.
         cause = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise BackendUnavailableError(
-            f"{BACKEND} at {server} is unavailable: {cause}",
-            backend=BACKEND,
+            f"{backend} at {server} is unavailable: {cause}",
+            backend=backend,
         ) from exc

@@ -15,8 +15,6 @@ from typing import Any, Self
 
 from redis import exceptions as redis_errors
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
 
 from agent_gateway_core.errors import ConfigError
 from agent_gateway_core.ports.execution_queue import (
@@ -35,12 +33,12 @@ from agent_gateway_redis._codec import (
     encode_job,
     text,
 )
-from agent_gateway_redis._errors import client_server_name, server_name, unavailable_as_core_error
+from agent_gateway_redis._connection import DEFAULT_URL, connect
+from agent_gateway_redis._errors import unavailable_as_core_error
 from agent_gateway_redis._keys import QueueKeys
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_URL = "redis://localhost:6379/0"
 _RECLAIM_SCAN_LIMIT = 100  # entries one reclaim may dead-letter before it gives up for now
 DEFAULT_DEAD_LETTER_MAX = 10_000
 IDLE_CONSUMER_TIMEOUTS = 10  # visibility timeouts a consumer with nothing pending may stay idle
@@ -105,26 +103,12 @@ class RedisStreamsQueue(ExecutionQueue):
         )
         if dead_letter_max < 1:
             raise ValueError(f"dead_letter_max must be at least 1, got {dead_letter_max}")
-        if client is not None and url is not None:
-            raise ValueError("pass a Redis url or a client, not both")
-        if client is None:
-            url = url or DEFAULT_URL
-            self._server = server_name(url)
-            try:
-                client = Redis.from_url(
-                    url,
-                    socket_connect_timeout=operation_timeout_seconds,
-                    socket_timeout=operation_timeout_seconds,
-                    # One quick retry rides out a dropped connection; more would only delay
-                    # the BackendUnavailableError of a server that is down.
-                    retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1),
-                )
-            except ValueError as exc:
-                raise ConfigError(f"invalid Redis URL for the queue: {exc}") from exc
-            self._owns_client = True
-        else:
-            self._server = client_server_name(client.connection_pool.connection_kwargs)
-            self._owns_client = False
+        connection = connect(
+            url, client, timeout_seconds=operation_timeout_seconds, purpose="the queue"
+        )
+        self._server: str = connection.server
+        self._owns_client = connection.owned
+        client = connection.client
         self._client: Redis = client
         self.max_attempts = max_attempts
         self._visibility_timeout = visibility_timeout_seconds

@@ -23,6 +23,7 @@ from agent_gateway_core.ports.persistence import (
     ScheduleStore,
     UserConfigStore,
 )
+from agent_gateway_core.ports.schedule_lock import ScheduleLock
 from agent_gateway_core.ports.secret_box import SecretBox
 from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.errors import PUBLIC_NAME, SchemaOutOfDateError, describe
@@ -32,6 +33,7 @@ from agent_gateway_sqlalchemy.postgres.executions import SqlAlchemyExecutionStor
 from agent_gateway_sqlalchemy.postgres.idempotency import SqlAlchemyIdempotencyStore
 from agent_gateway_sqlalchemy.postgres.instances import SqlAlchemyInstanceStore
 from agent_gateway_sqlalchemy.postgres.notifications import SqlAlchemyNotificationLogStore
+from agent_gateway_sqlalchemy.postgres.schedule_locks import SqlAlchemyScheduleLock
 from agent_gateway_sqlalchemy.postgres.schedules import SqlAlchemyScheduleStore
 from agent_gateway_sqlalchemy.postgres.user_configs import (
     Sealer,
@@ -45,6 +47,7 @@ from agent_gateway_sqlalchemy.sqlite.executions import SqliteExecutionStore
 from agent_gateway_sqlalchemy.sqlite.idempotency import SqliteIdempotencyStore
 from agent_gateway_sqlalchemy.sqlite.instances import SqliteInstanceStore
 from agent_gateway_sqlalchemy.sqlite.notifications import SqliteNotificationLogStore
+from agent_gateway_sqlalchemy.sqlite.schedule_locks import SqliteScheduleLock
 from agent_gateway_sqlalchemy.sqlite.schedules import SqliteScheduleStore
 from agent_gateway_sqlalchemy.sqlite.schema import prepare_schema
 from agent_gateway_sqlalchemy.sqlite.user_configs import (
@@ -65,6 +68,7 @@ class _Stores:
     mcp_servers: McpServerStore
     idempotency: IdempotencyStore
     instances: InstanceStore
+    schedule_locks: ScheduleLock
 
 
 class SqlAlchemyPersistence(PersistenceBackend):
@@ -179,6 +183,10 @@ class SqlAlchemyPersistence(PersistenceBackend):
     def instances(self) -> InstanceStore:
         return self._stores.instances
 
+    @property
+    def schedule_locks(self) -> ScheduleLock:
+        return self._stores.schedule_locks
+
     async def initialize(self) -> None:
         """Connect, then check or upgrade the schema; calling it again changes nothing.
 
@@ -258,6 +266,7 @@ def _sqlite_stores(database: SqliteDatabase, sealer: Sealer) -> _Stores:
         mcp_servers=SqliteMcpServerStore(database, sealer),
         idempotency=SqliteIdempotencyStore(database),
         instances=SqliteInstanceStore(database, executions),
+        schedule_locks=SqliteScheduleLock(database),
     )
 
 
@@ -272,4 +281,5 @@ def _postgres_stores(database: Database, sealer: Sealer) -> _Stores:
         mcp_servers=SqlAlchemyMcpServerStore(database, sealer),
         idempotency=SqlAlchemyIdempotencyStore(database),
         instances=SqlAlchemyInstanceStore(database, executions),
+        schedule_locks=SqlAlchemyScheduleLock(database),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from agent_gateway_core.in_memory.health import BackendHealth
+from agent_gateway_core.in_memory.schedule_lock import InMemoryScheduleLock
 from agent_gateway_core.in_memory.secret_box import HmacSecretBox
 from agent_gateway_core.in_memory.stores import (
     InMemoryConversationStore,
@@ -27,6 +28,7 @@ from agent_gateway_core.ports.persistence import (
     ScheduleStore,
     UserConfigStore,
 )
+from agent_gateway_core.ports.schedule_lock import ScheduleLock
 from agent_gateway_core.ports.secret_box import SecretBox
 
 
@@ -49,6 +51,7 @@ class InMemoryPersistence(PersistenceBackend):
         self._mcp_servers = InMemoryMcpServerStore(box, self._health)
         self._idempotency = InMemoryIdempotencyStore(self._health)
         self._instances = InMemoryInstanceStore(self._executions, self._health)
+        self._schedule_locks = InMemoryScheduleLock()
 
     @property
     def available(self) -> bool:
@@ -90,6 +93,10 @@ class InMemoryPersistence(PersistenceBackend):
     @property
     def instances(self) -> InstanceStore:
         return self._instances
+
+    @property
+    def schedule_locks(self) -> ScheduleLock:
+        return self._schedule_locks
 
     async def initialize(self) -> None:
         """Nothing to prepare; kept so hosts treat every backend alike."""

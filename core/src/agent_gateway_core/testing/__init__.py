@@ -17,12 +17,12 @@ from agent_gateway_core.in_memory import (
     InMemoryScheduleStore,
     InMemoryUserConfigStore,
 )
+from agent_gateway_core.in_memory.schedule_lock import InMemoryScheduleLock
 from agent_gateway_core.testing.auth import FixedIdentityAuthProvider, StaticTokenAuthProvider
 from agent_gateway_core.testing.clock import ManualClock
 from agent_gateway_core.testing.memory_manager import InMemoryMemoryManager
 from agent_gateway_core.testing.notifications import RecordingNotificationBackend
 from agent_gateway_core.testing.retriever import StaticRetriever
-from agent_gateway_core.testing.schedule_lock import InMemoryScheduleLock
 from agent_gateway_core.testing.scripted_llm import (
     ScriptedLLM,
     ScriptedReply,

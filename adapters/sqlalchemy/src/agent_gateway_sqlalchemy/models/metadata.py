@@ -14,6 +14,7 @@ from agent_gateway_sqlalchemy.models.executions import ExecutionEventRow, Execut
 from agent_gateway_sqlalchemy.models.idempotency import IdempotencyRow
 from agent_gateway_sqlalchemy.models.instances import InstanceRow
 from agent_gateway_sqlalchemy.models.notifications import NotificationDeliveryRow
+from agent_gateway_sqlalchemy.models.schedule_locks import ScheduleLockRow
 from agent_gateway_sqlalchemy.models.schedules import ScheduleRow
 from agent_gateway_sqlalchemy.models.user_configs import McpServerRow, UserAgentConfigRow
 
@@ -43,6 +44,7 @@ class Tables:
     mcp_servers: type[McpServerRow]
     idempotency_records: type[IdempotencyRow]
     gateway_instances: type[InstanceRow]
+    schedule_locks: type[ScheduleLockRow]
 
 
 @functools.cache
@@ -68,4 +70,5 @@ def build_metadata(table_prefix: str = "", schema: str | None = None) -> Tables:
         mcp_servers=concrete(McpServerRow),
         idempotency_records=concrete(IdempotencyRow),
         gateway_instances=concrete(InstanceRow),
+        schedule_locks=concrete(ScheduleLockRow),
     )

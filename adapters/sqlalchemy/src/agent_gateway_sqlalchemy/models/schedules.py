@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Index, Text
+from sqlalchemy import Boolean, Index, Integer, Text
 from sqlalchemy.schema import SchemaItem
 
 from agent_gateway_sqlalchemy.models.columns import (
@@ -34,6 +34,9 @@ class ScheduleRow(Row):
     last_run_at = column(UtcDateTime(), nullable=True)
     last_execution_id = column(Id, nullable=True)
     last_status = column(Label, nullable=True)
+    # Revision 0004: the AGENT.md declaration's fingerprint, and the count of writes to it.
+    spec_hash = column(Text(), nullable=True)
+    revision = column(Integer())
 
     @classmethod
     def constraints(cls, table_prefix: str) -> tuple[SchemaItem, ...]:

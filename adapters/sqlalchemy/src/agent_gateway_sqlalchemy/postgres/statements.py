@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, func, select
@@ -26,9 +26,12 @@ def upsert(
     keys: Sequence[str],
     *,
     update: Sequence[str] | None = None,
+    computed: Mapping[str, ColumnElement[Any]] | None = None,
     where: Callable[[Any, Any], ColumnElement[bool]] | None = None,
 ) -> Insert:
-    """``INSERT ... ON CONFLICT (keys) DO UPDATE`` of ``update`` (default: every other column).
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE`` of ``update`` (default: every other column
+    not ``computed``) to the new row's values, and of ``computed`` columns to SQL expressions
+    (of the stored row, such as a counter plus one).
 
     ``where(table_columns, excluded)`` limits which conflicting rows are replaced. Values are
     bound at execution, so the statement is built, and compiled, once.
@@ -44,11 +47,16 @@ def upsert(
 
         statement = sqlite.insert(model)
     columns = model.__table__.c
-    names = update if update is not None else [c.name for c in columns if c.name not in keys]
+    computed = computed or {}
+    names = (
+        update
+        if update is not None
+        else [c.name for c in columns if c.name not in keys and c.name not in computed]
+    )
     condition = where(columns, statement.excluded) if where is not None else None
     return statement.on_conflict_do_update(
         index_elements=list(keys),
-        set_={name: statement.excluded[name] for name in names},
+        set_={**{name: statement.excluded[name] for name in names}, **computed},
         where=condition,
     )
 

@@ -11,6 +11,7 @@ from agent_gateway_core.ports.persistence.instances import InstanceStore
 from agent_gateway_core.ports.persistence.notifications import NotificationLogStore
 from agent_gateway_core.ports.persistence.schedules import ScheduleStore
 from agent_gateway_core.ports.persistence.user_config import McpServerStore, UserConfigStore
+from agent_gateway_core.ports.schedule_lock import ScheduleLock
 
 
 @runtime_checkable
@@ -24,6 +25,9 @@ class PersistenceBackend(Protocol):
     - Any store call against a backend that is down or too slow raises
       ``BackendUnavailableError`` naming the cause, never a driver exception.
     - ``aclose()`` releases connections; calling it twice is harmless.
+    - ``schedule_locks`` is a :class:`ScheduleLock` kept in the same storage: every process
+      sharing the store sees the same leases, so replicas on one database claim each cron
+      firing through it.
     """
 
     @property
@@ -49,6 +53,9 @@ class PersistenceBackend(Protocol):
 
     @property
     def instances(self) -> InstanceStore: ...
+
+    @property
+    def schedule_locks(self) -> ScheduleLock: ...
 
     async def initialize(self) -> None: ...
 
