@@ -33,8 +33,10 @@ from agent_gateway_core.ports.llm_client import LLMClient
 from agent_gateway_core.ports.memory_manager import MemoryManager
 from agent_gateway_core.ports.persistence.backend import PersistenceBackend
 from agent_gateway_core.ports.retriever import AnyRetriever
+from agent_gateway_core.ports.schedule_lock import ScheduleLock
 from agent_gateway_core.ports.tool_provider import ToolProvider
 from agent_gateway_core.retrievers import RetrieverSet
+from agent_gateway_core.scheduling import SchedulerConfig, SchedulerEngine
 from agent_gateway_core.sessions import ConversationLog, SessionStore
 from agent_gateway_core.workspace.state import WorkspaceState
 
@@ -149,6 +151,8 @@ class Runtime:
             self._sessions, ConversationLog(persistence.conversations, self._clock), self._clock
         )
         self._owns_persistence = False
+        self._scheduler: SchedulerEngine | None = None
+        self._workspace_syncs: set[asyncio.Task[None]] = set()
         self._closed = False
         self._revision = 0
         self._engine = self._build_engine(workspace)
@@ -213,6 +217,10 @@ class Runtime:
         if self._closed:
             return
         self._closed = True
+        if self._scheduler is not None:
+            await self._scheduler.aclose()  # fires nothing more while closing
+        for sync in self._workspace_syncs:
+            sync.cancel()
         await self._lease.stop_recovery()  # takes nothing on while closing
         await self._background.aclose()
         await self._final_writes.aclose(self._final_writes_drain)
@@ -228,6 +236,10 @@ class Runtime:
         """Swap in a new workspace snapshot; running executions finish on the old one."""
         self._tools = self._tools.with_workspace_tools(workspace.tools)
         self._engine = self._build_engine(workspace)
+        if self._scheduler is not None:
+            sync = asyncio.ensure_future(self._sync_workspace_schedules(self._scheduler))
+            self._workspace_syncs.add(sync)
+            sync.add_done_callback(self._workspace_syncs.discard)
 
     # ---------------------------------------------------------------- configuration
 
@@ -412,6 +424,47 @@ class Runtime:
         """Stop consuming the queue. Executions it was running end as cancelled. Harmless
         when no worker runs."""
         await self._background.stop_worker()
+
+    # ---------------------------------------------------------------- schedules
+
+    @property
+    def scheduler(self) -> SchedulerEngine | None:
+        """The cron scheduler once :meth:`start_scheduler` ran, else ``None``."""
+        return self._scheduler
+
+    async def start_scheduler(
+        self,
+        config: SchedulerConfig | None = None,
+        *,
+        claims: ScheduleLock | None = None,
+        exclusive: bool = True,
+    ) -> SchedulerEngine:
+        """Fire the workspace's and the store's cron schedules from this process, until
+        :meth:`aclose`; returns the scheduler (also :attr:`scheduler`). Each occurrence is
+        claimed through ``claims`` (by default the store's ``schedule_locks``) so that of all
+        the processes sharing the store exactly one fires it; ``exclusive=False`` claims
+        nothing and fires every occurrence here. Firings run as background executions (see
+        :meth:`submit`). Raises BackendUnavailableError when the store cannot be read."""
+        if self._scheduler is not None:
+            return self._scheduler
+        scheduler = SchedulerEngine(
+            store=self._persistence.schedules,
+            executions=self._persistence.executions,
+            claims=(claims or self._persistence.schedule_locks) if exclusive else None,
+            submit=self.submit,
+            workspace=lambda: self._engine.workspace,
+            clock=self._clock,
+            config=config,
+        )
+        await scheduler.start()
+        self._scheduler = scheduler
+        return scheduler
+
+    async def _sync_workspace_schedules(self, scheduler: SchedulerEngine) -> None:
+        try:
+            await scheduler.sync_workspace()
+        except Exception:  # a reload must not fail on it; the next reload or start retries
+            logger.exception("the reloaded workspace's schedules could not be stored")
 
     # ---------------------------------------------------------------- chat
 

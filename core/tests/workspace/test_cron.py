@@ -43,6 +43,7 @@ def test_valid_expressions(expression: str) -> None:
         ("30-10 * * * *", "range '30-10' runs backwards"),
         ("1,,2 * * * *", "'' is not a number"),
         ("0 0 * * fri-mon", "range 'fri-mon' runs backwards"),
+        ("0 0 31 2 *", "it can never fire"),  # valid fields, but no 31 February
     ],
 )
 def test_invalid_expressions_say_which_field_and_why(expression: str, phrase: str) -> None:

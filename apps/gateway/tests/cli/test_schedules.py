@@ -1,10 +1,15 @@
-"""``agents-gateway schedules``: the cron schedules AGENT.md files declare."""
+"""``agents-gateway schedules``: the cron schedules AGENT.md files declare, with their next
+fire time."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
+
+from agent_gateway.cli.gateway_workspace import load_gateway_workspace
+from agent_gateway.cli.schedules import schedule_rows
 
 from .conftest import RunCli, WriteWorkspace
 
@@ -43,7 +48,15 @@ def test_schedules_as_json(run_cli: RunCli, write_workspace: WriteWorkspace) -> 
     result = run_cli("schedules", "-w", root, "-f", "json")
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == [
+    listed = json.loads(result.stdout)
+    next_runs = {row["id"]: row.pop("next_run") for row in listed}
+    assert next_runs["paused:nightly"] is None
+    assert next_runs["reporter:weekly"] is None
+    daily = datetime.fromisoformat(next_runs["reporter:daily-report"])
+    assert next_runs["reporter:daily-report"].endswith("Z")
+    assert daily > datetime.now(UTC)
+    assert daily.minute == 0  # 09:00 in Paris is 07:00 or 08:00 UTC
+    assert listed == [
         {
             "id": "paused:nightly",
             "agent": "paused",
@@ -81,6 +94,39 @@ def test_schedules_as_table(run_cli: RunCli, write_workspace: WriteWorkspace) ->
     assert "0 9 * * 1-5" in row
     assert "Europe/Paris" in row
     assert "Write the daily report." in row
+    assert "Next run" in result.stdout
+    assert " CE" in row  # 09:00 in Paris (CET or CEST), then in UTC
+    assert " UTC)" in row
+    weekly = next(line for line in result.stdout.splitlines() if "reporter:weekly" in line)
+    assert " - " in weekly  # not enabled: no next run
+
+
+LONDON = """
+    ---
+    schedules:
+      - name: nightly
+        cron: "30 1 * * *"
+        message: Nightly report.
+        timezone: Europe/London
+    ---
+    You write reports.
+    """
+
+
+def test_next_run_across_the_clock_changes(write_workspace: WriteWorkspace) -> None:
+    state = load_gateway_workspace(write_workspace({"agents/reporter/AGENT.md": LONDON}))
+
+    def next_runs(now: datetime) -> dict[str, datetime | None]:
+        return {row["id"]: row["next_run"] for row in schedule_rows(state, now=now)}
+
+    # 01:30 does not exist in London on 29 March 2026: the first minute after the gap.
+    assert next_runs(datetime(2026, 3, 28, 12, tzinfo=UTC)) == {
+        "reporter:nightly": datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+    }
+    # 01:30 happens twice on 25 October 2026: the first one (BST).
+    assert next_runs(datetime(2026, 10, 24, 12, tzinfo=UTC))["reporter:nightly"] == datetime(
+        2026, 10, 25, 0, 30, tzinfo=UTC
+    )
 
 
 def test_no_schedules(run_cli: RunCli, write_workspace: WriteWorkspace) -> None:

@@ -63,7 +63,7 @@ class ScheduleSpec(BaseModel):
     message: str
     instructions: str | None = None
     input: dict[str, Any] = Field(default_factory=dict)
-    timezone: str = "UTC"
+    timezone: str | None = None  # None: gateway.yaml `timezone` (default UTC)
     enabled: bool = True
 
     @field_validator("cron")

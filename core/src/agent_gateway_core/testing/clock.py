@@ -38,6 +38,12 @@ class ManualClock(Clock):
         """How many ``sleep`` calls are waiting for the clock to advance."""
         return sum(1 for _, _, future in self._sleepers if not future.done())
 
+    @property
+    def next_wakeup(self) -> float | None:
+        """The ``monotonic()`` time at which the earliest waiting ``sleep`` returns, if any."""
+        waiting = [deadline for deadline, _, future in self._sleepers if not future.done()]
+        return min(waiting, default=None)
+
     def advance(self, seconds: float) -> None:
         """Move time forward and wake every sleeper whose deadline has passed."""
         if seconds < 0:

@@ -1,4 +1,5 @@
-"""Check a standard 5-field cron expression field by field, so mistakes surface at load time.
+"""Check a standard 5-field cron expression field by field, so mistakes surface at load time;
+then that it can fire at all (``0 0 31 2 *`` cannot).
 
 Each field is a comma-separated list of ``*``, ``N``, ``N-M`` or a name (``jan``, ``mon``),
 each optionally followed by ``/STEP``. Day of week runs 0-7, where both 0 and 7 are Sunday.
@@ -7,6 +8,9 @@ each optionally followed by ``/STEP``. Day of week runs 0-7, where both 0 and 7 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cronsim import CronSim, CronSimError
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -45,6 +49,10 @@ def cron_error(expression: str) -> str | None:
             error = _item_error(item, field)
             if error:
                 return f"{field.label} field {part!r}: {error}"
+    try:
+        CronSim(expression, datetime(2000, 1, 1, tzinfo=UTC))
+    except CronSimError as exc:  # e.g. "0 0 31 2 *": no month has that day
+        return f"it can never fire ({exc})"
     return None
 
 

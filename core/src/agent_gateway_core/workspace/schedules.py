@@ -24,7 +24,9 @@ class ScheduleEntry(ScheduleSpec):
 
     @field_validator("timezone")
     @classmethod
-    def _known_time_zone(cls, value: str) -> str:
+    def _known_time_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):

@@ -79,7 +79,7 @@ def _agent(agent: AgentDefinition, runtime: Runtime) -> AgentDetail:
                 cron=spec.cron,
                 message=spec.message,
                 instructions=spec.instructions,
-                timezone=spec.timezone,
+                timezone=spec.timezone or runtime.workspace.timezone,
                 enabled=spec.enabled,
             )
             for spec in agent.schedules
