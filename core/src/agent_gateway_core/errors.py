@@ -17,6 +17,7 @@ subclasses it, so both ``except`` forms work::
     │   ├── ExecutionNotFoundError
     │   ├── SessionNotFoundError
     │   ├── ScheduleNotFoundError
+    │   ├── SchedulerNotActiveError        schedules asked of a gateway whose scheduler is off
     │   ├── SkillNotFoundError
     │   ├── ToolNotFoundError
     │   └── AgentConfigNotFoundError       the caller has no configuration of this personal agent
@@ -166,6 +167,13 @@ class ScheduleNotFoundError(NotFoundError):
     def __init__(self, schedule_id: str) -> None:
         self.schedule_id = schedule_id
         super().__init__(f"schedule not found: {schedule_id!r}")
+
+
+class SchedulerNotActiveError(NotFoundError):
+    code = "scheduler_not_active"
+
+    def __init__(self) -> None:
+        super().__init__("the scheduler is not active (scheduler.enabled is false in gateway.yaml)")
 
 
 class SkillNotFoundError(NotFoundError):

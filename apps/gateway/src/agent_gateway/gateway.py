@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_gateway._version import __version__
 from agent_gateway.fluent import FluentConfiguration
+from agent_gateway.schedule_methods import ScheduleMethods
 from agent_gateway_core.errors import AgentGatewayError, ConfigError, EngineUnavailableError
 
 # Only what defining the class needs is imported here, so `from agent_gateway import Gateway`
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("agent_gateway")
 
 # The reference registers these twelve groups, in this order, whether or not a group has
-# routes yet (Schedules, User Config and Notifications arrive with their features).
+# routes yet (Notifications arrives with its feature).
 OPENAPI_TAGS = [
     {"name": "Health", "description": "Liveness and readiness."},
     {"name": "Agents", "description": "Discover and invoke agents."},
@@ -66,7 +67,7 @@ OPENAPI_TAGS = [
 ]
 
 
-class Gateway(FluentConfiguration, FastAPI):
+class Gateway(FluentConfiguration, ScheduleMethods, FastAPI):
     """Serves the agents, skills and tools of a workspace as an HTTP API.
 
     ``Gateway(workspace="./workspace", auth=True, reload=False, **fastapi_kwargs)``; any
@@ -178,11 +179,6 @@ class Gateway(FluentConfiguration, FastAPI):
     @property
     def memory_manager(self) -> MemoryManager | None:
         return self._services.runtime.memory_manager if self._services else None
-
-    @property
-    def scheduler(self) -> object | None:
-        """The scheduler engine when cron schedules are active; none is, in this release."""
-        return None
 
     # ---------------------------------------------------------------- lifecycle
 

@@ -4,6 +4,7 @@ Runtime; close it all again at shutdown."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,14 +13,18 @@ from agent_gateway.auth.public_paths import PublicPaths
 from agent_gateway.composition.container import GatewayContainer, close_resources, provided
 from agent_gateway.composition.features import check_available_features
 from agent_gateway.composition.model_clients import workspace_models
+from agent_gateway.composition.scheduler import claims_described, scheduler_config
 from agent_gateway.composition.workspace import load_gateway_workspace
 from agent_gateway.http_policy import resolve_http_policy
 from agent_gateway.options import FluentOptions
 from agent_gateway.services import GatewayServices
+from agent_gateway.settings import GatewaySettings
 from agent_gateway.workspace_reload import WorkspaceReload
 from agent_gateway_core.engine.hooks import HookRegistry
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.runtime import Runtime
+
+logger = logging.getLogger("agent_gateway.scheduler")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,6 +110,8 @@ async def start_services(
             public_paths=PublicPaths(settings.auth.public_paths),
             rate_limiter=await provided(container.rate_limiter),
         )
+        if settings.scheduler.enabled and fluent.run_scheduler:
+            await _start_scheduler(runtime, settings, container)
         if queue is not None and settings.queue.workers > 0:
             # Consumes until runtime.aclose(); with workers: 0 this process only accepts.
             runtime.start_worker(concurrency=settings.queue.workers)
@@ -113,6 +120,24 @@ async def start_services(
     except BaseException:
         await stack.aclose()
         raise
+
+
+async def _start_scheduler(
+    runtime: Runtime, settings: GatewaySettings, container: GatewayContainer
+) -> None:
+    lock = await provided(container.schedule_lock)
+    scheduler = await runtime.start_scheduler(
+        scheduler_config(settings.scheduler),
+        claims=lock,
+        exclusive=settings.scheduler.distributed_lock.backend != "none",
+    )
+    schedules = await scheduler.list_schedules()
+    logger.info(
+        "scheduler started: %d schedule(s), %d enabled; %s",
+        len(schedules),
+        sum(1 for s in schedules if s.enabled),
+        claims_described(settings.scheduler, lock),
+    )
 
 
 async def stop_services(services: GatewayServices, container: GatewayContainer) -> None:

@@ -52,3 +52,5 @@ class FluentOptions:
     security_headers: dict[str, Any] | None = None
     proxy_headers: dict[str, Any] | None = None
     dashboard: dict[str, Any] | None = None
+    # False in a ``--worker-only`` process: the API tier fires the schedules.
+    run_scheduler: bool = True

@@ -27,19 +27,25 @@ class _Section(BaseModel):
 
 
 class DistributedLockSettings(_Section):
+    """Where replicas claim each cron occurrence (see docs/schedules.md). Unlike the existing
+    product, claims never go off by default: with ``enabled: false`` (or ``backend: auto``
+    and no Redis) they are rows in the gateway's database; ``backend: none`` turns them off."""
+
     enabled: bool = False
-    backend: str = "auto"  # auto | redis | postgres | none
+    backend: Literal["auto", "redis", "postgres", "none"] = "auto"
     redis_url: str = ""  # empty: reuse queue.redis_url
     key_prefix: str = "ag:sched-lock:"
-    lock_ttl_seconds: int = 300
+    lock_ttl_seconds: int = Field(default=300, gt=0)
 
 
 class SchedulerSettings(_Section):
     enabled: bool = True
-    misfire_grace_seconds: int = 60
-    max_instances: int = 1
+    misfire_grace_seconds: int = Field(default=60, ge=0)
+    max_instances: int = Field(default=1, ge=1)
     coalesce: bool = True
     distributed_lock: DistributedLockSettings = Field(default_factory=DistributedLockSettings)
+    # Ours: how often a replica looks for schedules changed by other replicas.
+    sync_interval_seconds: float = Field(default=5.0, gt=0)
 
 
 # ---------------------------------------------------------------- memory

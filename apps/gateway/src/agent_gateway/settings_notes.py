@@ -40,7 +40,6 @@ class SettingNote:
 
 # Sections whose capability is not built yet: accepted so a workspace loads, and reported.
 _SECTIONS_NOT_IN_EFFECT = {
-    "scheduler": "cron schedules are not run by this release",
     "notifications": "notification delivery (Slack, webhooks) is not in this release",
     "memory": "agent memory is not in this release",
     "mcp": "MCP servers are not in this release",
@@ -62,14 +61,6 @@ def settings_notes(config: Mapping[str, Any]) -> list[SettingNote]:
     for section, value in config.items():
         if section in _SECTIONS_NOT_IN_EFFECT and _asks_for_something(value):
             notes.append(SettingNote(section, "not_in_effect", _SECTIONS_NOT_IN_EFFECT[section]))
-    if "timezone" in config:
-        notes.append(
-            SettingNote(
-                "timezone",
-                "not_in_effect",
-                "the default timezone of cron schedules, which this release does not run",
-            )
-        )
     server = config.get("server")
     if (
         isinstance(server, Mapping)
@@ -103,7 +94,6 @@ def agent_notes(agent: AgentDefinition) -> list[SettingNote]:
     """AGENT.md keys of capabilities this release does not have yet."""
     path = f"agents/{agent.id}/AGENT.md"
     asked = {
-        "schedules": (bool(agent.schedules), "cron schedules are listed, not run, in this release"),
         "notifications": (
             bool(
                 agent.notifications.on_complete

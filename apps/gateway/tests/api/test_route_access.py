@@ -26,8 +26,9 @@ pytestmark = pytest.mark.integration
 
 PUBLIC = {"/v1/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
-# Path parameters that name something every caller shares (an agent, a skill, a tool).
-SHARED_PARAMETERS = {"agent_id", "skill_id", "name"}
+# Path parameters that name something every caller shares (an agent, a skill, a tool, a
+# schedule).
+SHARED_PARAMETERS = {"agent_id", "skill_id", "name", "schedule_id"}
 
 # Routes whose path names a user's own resource, and what another user gets from them.
 OWNED: dict[tuple[str, str], int] = {
@@ -111,7 +112,8 @@ def operations(gateway: Gateway) -> list[Operation]:
         for method in sorted(route.methods or ()):
             if method == "HEAD":
                 continue
-            security = spec["paths"][route.path][method.lower()].get("security", [])
+            documented = re.sub(r"\{([^}:]+):[^}]*\}", r"{\1}", route.path)  # {id:path}
+            security = spec["paths"][documented][method.lower()].get("security", [])
             scopes = {
                 scope
                 for requirement in security
@@ -144,6 +146,7 @@ async def alice_resources(http: httpx.AsyncClient) -> dict[str, str]:
         "agent_id": "mine",
         "skill_id": "lookup",
         "name": "stock-level",
+        "schedule_id": "assistant:daily",
     }
 
 
@@ -202,6 +205,14 @@ async def test_the_scope_of_each_route(gateway: Gateway) -> None:
         "POST /v1/agents/{agent_id}/config": "config:write",
         "GET /v1/agents/{agent_id}/config": "config:write",
         "DELETE /v1/agents/{agent_id}/config": "config:write",
+        "GET /v1/schedules": "schedules:read",
+        "POST /v1/schedules": "schedules:manage",
+        "GET /v1/schedules/{schedule_id:path}": "schedules:read",
+        "PATCH /v1/schedules/{schedule_id:path}": "schedules:manage",
+        "DELETE /v1/schedules/{schedule_id:path}": "schedules:manage",
+        "POST /v1/schedules/{schedule_id:path}/pause": "schedules:manage",
+        "POST /v1/schedules/{schedule_id:path}/resume": "schedules:manage",
+        "POST /v1/schedules/{schedule_id:path}/trigger": "schedules:manage",
     }
     assert {k: table.get(k) for k in expected} == expected
 

@@ -193,7 +193,7 @@ def test_the_table_says_which_settings_are_not_in_effect(
             "gateway.yaml": """
                 server: {workers: 4}
                 persistence: {backend: memory, db_schema: agents}
-                scheduler: {enabled: true}
+                mcp: {tool_call_timeout_ms: 5000}
                 queue: {backend: memory, redis_url: "redis://cache:6379/0"}
                 memory: {enabled: false}
                 """
@@ -204,7 +204,7 @@ def test_the_table_says_which_settings_are_not_in_effect(
 
     assert result.exit_code == 0, result.output
     assert "4 settings accepted with a note" in result.stdout
-    for field in ("scheduler", "server.workers", "queue.redis_url", "persistence.db_schema"):
+    for field in ("mcp", "server.workers", "queue.redis_url", "persistence.db_schema"):
         assert field in result.stdout
     assert "memory" not in result.stdout.split("accepted with a note")[1]  # enabled: false
 
@@ -289,7 +289,6 @@ def test_agent_keys_not_in_effect_are_noted_per_file(
     assert result.exit_code == 0, result.output
     notes = json.loads(result.stdout)["notes"]
     assert [(n["file"], n["field"], n["status"]) for n in notes] == [
-        ("agents/reporter/AGENT.md", "schedules", "not_in_effect"),
         ("agents/reporter/AGENT.md", "memory", "not_in_effect"),
         ("agents/reporter/AGENT.md", "delegates_to", "not_in_effect"),
-    ]  # a personal scope is in effect: no note
+    ]  # a personal scope and schedules are in effect: no note

@@ -121,7 +121,7 @@ async def test_properties_are_empty_before_start_and_populated_after(
         assert gw.agents["assistant"].prompt.strip() == "You are the assistant."
         assert set(gw.tools) == {"lookup"}
         assert gw.memory_manager is None  # none configured
-        assert gw.scheduler is None  # no scheduler in this release
+        assert gw.scheduler is not None  # scheduler.enabled is true by default
 
     assert gw.workspace is None
     assert gw.agents == {}

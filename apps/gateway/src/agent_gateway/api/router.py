@@ -13,6 +13,7 @@ from agent_gateway.api.routes import (
     conversations,
     executions,
     health,
+    schedules,
     sessions,
     skills,
     tools,
@@ -34,4 +35,7 @@ def install_api_routes(app: FastAPI) -> None:
 
 
 def _protected_route_modules() -> list[ModuleType]:
-    return [agents, chat, sessions, conversations, executions, skills, tools, admin, user_config]
+    return [
+        agents, chat, sessions, conversations, executions, schedules, skills, tools, admin,
+        user_config,
+    ]  # fmt: skip

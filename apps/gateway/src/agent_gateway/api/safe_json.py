@@ -31,9 +31,13 @@ def dump_json(model: BaseModel) -> str:
         return type(model).model_validate(_clipped(model, 0)).model_dump_json()
 
 
-def json_response(model: BaseModel, *, status_code: int = 200) -> Response:
+def json_response(
+    model: BaseModel, *, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     """``model`` as a JSON answer, by :func:`dump_json`."""
-    return Response(dump_json(model), status_code=status_code, media_type="application/json")
+    return Response(
+        dump_json(model), status_code=status_code, headers=headers, media_type="application/json"
+    )
 
 
 def _clipped(value: Any, depth: int) -> Any:

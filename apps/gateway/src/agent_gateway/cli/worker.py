@@ -52,6 +52,7 @@ async def _consume(workspace: Path, *, drain_seconds: float) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     gateway = Gateway(workspace=workspace, auth=False, reload=False)
+    gateway._fluent.run_scheduler = False  # the API processes fire the cron schedules
     async with gateway:
         services = gateway.services
         assert services is not None  # started

@@ -28,10 +28,12 @@ provider                  chosen from                                  overridde
 ``memory``                none                                         ``use_memory``
 ``clock``                 the system clock                             tests (``ManualClock``)
 ``rate_limiter``          ``rate_limit:`` (``None`` = off)
+``schedule_lock``         ``scheduler.distributed_lock`` (``None`` =   tests
+                          the database's claims)
 ========================  ===========================================  =======================
 
 Resources open and close what has a lifecycle: ``opened_persistence`` (initialized at start),
-``opened_queue``, ``oauth2_auth``, ``local_model`` and ``rate_limiter``. ``shutdown_resources()`` closes them in reverse
+``opened_queue``, ``oauth2_auth``, ``local_model``, ``rate_limiter`` and ``schedule_lock``. ``shutdown_resources()`` closes them in reverse
 dependency order; ``reset_singletons()`` lets a restarted gateway build them anew.
 """
 
@@ -62,6 +64,7 @@ from agent_gateway.composition.queue import (
     queue_from_settings,
 )
 from agent_gateway.composition.rate_limit import open_rate_limiter
+from agent_gateway.composition.scheduler import open_schedule_lock
 from agent_gateway.security.secret_key import secret_box_for
 from agent_gateway_core.clock import SystemClock
 from agent_gateway_core.ports.auth_provider import AuthProvider
@@ -127,6 +130,9 @@ class GatewayContainer(containers.DeclarativeContainer):
     memory: providers.Provider[MemoryManager | None] = providers.Object(None)
 
     rate_limiter = providers.Resource(open_rate_limiter, config.rate_limit)
+
+    # Where replicas claim cron occurrences: Redis, or None for the store's own locks.
+    schedule_lock = providers.Resource(open_schedule_lock, config.scheduler, config.queue)
 
 
 async def provided(provider: providers.Provider[T]) -> T:

@@ -131,12 +131,23 @@ async def cancel_execution(
 async def _own_record(
     services: GatewayServices, principal: Principal, execution_id: str
 ) -> ExecutionRecord:
-    """The caller's execution; another user's is reported as not found."""
+    """The caller's execution; another user's is reported as not found. A schedule's run
+    belongs to no user: whoever may read the schedules may read it."""
     record = await services.persistence.executions.get(execution_id)
     user_id = user_id_of(principal)
-    if record is None or (user_id is not None and record.user_id != user_id):
+    if record is None or (
+        user_id is not None and record.user_id != user_id and not _scheduled(record, principal)
+    ):
         raise ExecutionNotFoundError(execution_id)
     return record
+
+
+def _scheduled(record: ExecutionRecord, principal: Principal) -> bool:
+    return (
+        record.user_id is None
+        and record.schedule_id is not None
+        and principal.has_scope(Scope.SCHEDULES_READ, agent_id=record.agent_id)
+    )
 
 
 def _check_not_finished(record: ExecutionRecord) -> None:

@@ -1,0 +1,253 @@
+"""Three gateway processes on one database fire a `* * * * *` schedule once a minute between
+them, and keep doing so when one is killed: on PostgreSQL (claims in the database) and on one
+SQLite file with the claims in Redis, side by side, for three minutes of real time."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from asyncio.subprocess import Process
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from agent_gateway_testing.fake_openai import FakeOpenAIServer
+
+pytestmark = pytest.mark.e2e
+
+POSTGRES_URL = os.environ.get(
+    "POSTGRES_TEST_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = "redis://127.0.0.1:6379/13"
+KEY = {"Authorization": "Bearer sk-ops"}
+SERVE = [sys.executable, "-m", "agent_gateway.cli", "serve"]
+STARTUP_SECONDS = 60
+SCHEDULE_ID = "admin:reporter:every-minute"
+MINUTES = 3
+
+Run = tuple[str, datetime, str | None]  # execution id, created at, owning instance
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Deployment:
+    """Three replicas of one gateway: one workspace, one database."""
+
+    name: str
+    workspace: Path
+    logs: Path
+    count_runs: Callable[[], Awaitable[list[Run]]]
+    replicas: dict[str, tuple[Process, int]] = field(default_factory=dict)
+
+    def log(self, replica: str) -> str:
+        return (self.logs / f"{self.name}-{replica}.log").read_text(errors="replace")
+
+    async def start(self, replica: str) -> int:
+        port = free_port()
+        with (self.logs / f"{self.name}-{replica}.log").open("wb") as log:
+            process = await asyncio.create_subprocess_exec(
+                *SERVE, "--port", str(port), "-w", str(self.workspace), "--log-level", "info",
+                cwd=self.workspace.parent, env=dict(os.environ), stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        self.replicas[replica] = (process, port)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            while time.monotonic() < deadline:
+                assert process.returncode is None, f"{replica} exited:\n{self.log(replica)}"
+                try:
+                    if (await client.get("/v1/health", timeout=1)).status_code == 200:
+                        return port
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise AssertionError(f"{replica} did not start:\n{self.log(replica)}")
+
+    def client(self, replica: str) -> httpx.AsyncClient:
+        port = self.replicas[replica][1]
+        return httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=KEY, timeout=30)
+
+    def kill(self, replica: str) -> None:
+        self.replicas[replica][0].kill()  # SIGKILL: no shutdown, its lease simply runs out
+
+    async def stop(self) -> None:
+        for process, _ in self.replicas.values():
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process, _ in self.replicas.values():
+            try:
+                async with asyncio.timeout(30):
+                    await process.wait()
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+def write_workspace(root: Path, model: FakeOpenAIServer, persistence_and_claims: str) -> Path:
+    workspace = root / "workspace"
+    (workspace / "agents" / "reporter").mkdir(parents=True)
+    (workspace / "agents" / "reporter" / "AGENT.md").write_text(
+        "---\ndescription: Reports.\n---\nYou report.\n"
+    )
+    (workspace / "gateway.yaml").write_text(
+        f"model:\n  default: openai/gpt-4o-mini\n  api_base: {model.base_url}\n"
+        "auth:\n  api_keys:\n    - {name: ops, key: sk-ops}\n"
+        "queue:\n  backend: memory\n" + persistence_and_claims
+    )
+    return workspace
+
+
+@pytest.fixture
+async def model() -> AsyncIterator[FakeOpenAIServer]:
+    async with FakeOpenAIServer(latency_seconds=0.2) as server:
+        yield server
+
+
+@pytest.fixture
+async def postgres_deployment(tmp_path: Path, model: FakeOpenAIServer) -> AsyncIterator[Deployment]:
+    schema = f"sched_{uuid.uuid4().hex[:12]}"
+    workspace = write_workspace(
+        tmp_path / "pg",
+        model,
+        f"persistence:\n  backend: postgres\n  url: {POSTGRES_URL}\n  schema: {schema}\n"
+        "  migrate: upgrade\n",
+    )
+    dsn = POSTGRES_URL.replace("+asyncpg", "", 1)
+
+    async def count_runs() -> list[Run]:
+        connection = await asyncpg.connect(dsn)
+        try:
+            rows = await connection.fetch(
+                f'SELECT id, created_at, owner FROM "{schema}".executions '
+                "WHERE schedule_id = $1 ORDER BY created_at",
+                SCHEDULE_ID,
+            )
+        finally:
+            await connection.close()
+        return [(row["id"], _utc(row["created_at"]), row["owner"]) for row in rows]
+
+    deployment = Deployment("postgres", workspace, tmp_path, count_runs)
+    try:
+        yield deployment
+    finally:
+        await deployment.stop()
+        connection = await asyncpg.connect(dsn)
+        try:
+            await connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await connection.close()
+
+
+@pytest.fixture
+async def sqlite_redis_deployment(
+    tmp_path: Path, model: FakeOpenAIServer
+) -> AsyncIterator[Deployment]:
+    prefix = f"sched-e2e:{uuid.uuid4().hex[:10]}:"
+    database = tmp_path / "shared.db"
+    workspace = write_workspace(
+        tmp_path / "sqlite",
+        model,
+        f"persistence:\n  backend: sqlite\n  url: sqlite+aiosqlite:///{database}\n"
+        "scheduler:\n  distributed_lock:\n    enabled: true\n    backend: redis\n"
+        f"    redis_url: {REDIS_URL}\n    key_prefix: '{prefix}'\n",
+    )
+
+    async def count_runs() -> list[Run]:
+        def read() -> list[Run]:
+            with sqlite3.connect(database, timeout=10) as connection:
+                rows = connection.execute(
+                    "SELECT id, created_at, owner FROM executions WHERE schedule_id = ? "
+                    "ORDER BY created_at",
+                    (SCHEDULE_ID,),
+                ).fetchall()
+            return [(r[0], _utc(datetime.fromisoformat(str(r[1]))), r[2]) for r in rows]
+
+        return await asyncio.to_thread(read)
+
+    deployment = Deployment("sqlite-redis", workspace, tmp_path, count_runs)
+    try:
+        yield deployment
+    finally:
+        await deployment.stop()
+        from redis.asyncio import Redis
+
+        client = Redis.from_url(REDIS_URL)
+        try:
+            keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+            if keys:
+                await client.delete(*keys)
+        finally:
+            await client.aclose()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+async def run_three_minutes(deployment: Deployment) -> list[Run]:
+    """Start three replicas, create the schedule on one, kill another after the first
+    firing, stop the schedule after three occurrences; the runs it made."""
+    for replica in ("a", "b", "c"):
+        await deployment.start(replica)
+    async with deployment.client("a") as client:
+        created = await client.post(
+            "/v1/schedules",
+            json={
+                "agent_id": "reporter",
+                "name": "every-minute",
+                "cron_expr": "* * * * *",
+                "message": "Minute report",
+            },
+        )
+        assert created.status_code == 201, created.text
+    created_at = datetime.now(UTC)
+    first = created_at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    occurrences = [first + timedelta(minutes=n) for n in range(MINUTES)]
+
+    await _sleep_until(occurrences[0] + timedelta(seconds=20))
+    deployment.kill("b")  # mid-test: a replica dies without a word
+    await _sleep_until(occurrences[-1] + timedelta(seconds=20))
+    async with deployment.client("c") as client:  # a survivor stops it
+        deleted = await client.delete(f"/v1/schedules/{SCHEDULE_ID}")
+        assert deleted.status_code == 200, deleted.text
+    # Anything fired past the window would show in the count: give it a moment to show.
+    await asyncio.sleep(2)
+    runs: list[Run] = await deployment.count_runs()
+    return runs
+
+
+async def _sleep_until(moment: datetime) -> None:
+    await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
+
+
+@pytest.mark.timeout(360)  # three minutes of real cron time, by design
+async def test_three_replicas_fire_each_minute_once_even_when_one_is_killed(
+    postgres_deployment: Deployment, sqlite_redis_deployment: Deployment
+) -> None:
+    deployments = [postgres_deployment, sqlite_redis_deployment]
+    results = await asyncio.gather(*(run_three_minutes(d) for d in deployments))
+    for deployment, runs in zip(deployments, results, strict=True):
+        minutes = [created.replace(second=0, microsecond=0) for _, created, _ in runs]
+        assert len(runs) == MINUTES, (deployment.name, runs)
+        assert len(set(minutes)) == MINUTES, (deployment.name, runs)  # one per minute
+        for _, created, _ in runs:
+            assert created.second < 10, (deployment.name, runs)  # fired on time
+        print(f"{deployment.name}: {[(c.isoformat(), o) for _, c, o in runs]}")
