@@ -87,20 +87,41 @@ async def test_a_change_on_one_replica_reaches_the_others_within_the_sync_interv
     assert len(await cluster.executions()) == 1
 
 
-async def test_a_store_outage_delays_a_firing_within_the_grace_period(
+async def test_a_store_outage_delays_firings_within_the_grace_period(
     cluster_at: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     cluster = cluster_at(START)
-    await cluster.replica(workspace(agent("reporter", TICK)))
+    other = ScheduleSpec(name="other", cron="* * * * *", message="other")
+    await cluster.replica(workspace(agent("reporter", TICK, other)))
     await cluster.run_until(datetime(2026, 5, 4, 8, 0, 59, tzinfo=UTC))
     cluster.persistence.available = False
     await cluster.run_for(10)
     cluster.persistence.available = True
     await cluster.run_for(10)
-    [fired] = await cluster.fire_times("reporter:tick")
-    assert (
-        datetime(2026, 5, 4, 8, 1, 9, tzinfo=UTC)
-        <= fired
-        <= datetime(2026, 5, 4, 8, 1, 11, tzinfo=UTC)
-    )
+    for schedule_id in ("reporter:tick", "reporter:other"):  # both retried, once each
+        [fired] = await cluster.fire_times(schedule_id)
+        assert (
+            datetime(2026, 5, 4, 8, 1, 9, tzinfo=UTC)
+            <= fired
+            <= datetime(2026, 5, 4, 8, 1, 11, tzinfo=UTC)
+        )
     assert "unavailable (simulated outage); retrying" in caplog.text
+
+
+async def test_an_outage_longer_than_the_grace_period_skips_the_occurrence(
+    cluster_at: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    cluster = cluster_at(START)
+    # Without coalescing, so 08:01 is not merged into 08:02 once both are due.
+    config = SchedulerConfig(sync_interval_seconds=3600.0, coalesce=False)
+    await cluster.replica(workspace(agent("reporter", TICK)), config)
+    await cluster.run_until(datetime(2026, 5, 4, 8, 0, 59, tzinfo=UTC))
+    cluster.persistence.available = False
+    await cluster.run_for(75)  # back at 08:02:14: 08:01 is 74 s late, 08:02 only 14 s
+    cluster.persistence.available = True
+    await cluster.run_for(50)
+    assert await cluster.fire_times("reporter:tick") == [
+        datetime(2026, 5, 4, 8, 2, 15, tzinfo=UTC),  # at the first retry after the outage
+        datetime(2026, 5, 4, 8, 3, tzinfo=UTC),
+    ]
+    assert "occurrences from 2026-05-04T08:01:00+00:00 were more than 60 s late" in caplog.text

@@ -239,12 +239,17 @@ class SchedulerEngine:
                     item.missed_since.isoformat(),
                     self._config.misfire_grace_seconds,
                 )
-            for index, fire_at in enumerate(item.fire_at):
+        failure: AgentGatewayError | None = None
+        for item in due:
+            for fire_at in item.fire_at:
                 try:
                     await self._firing.fire(item.record, fire_at)
-                except AgentGatewayError:
-                    self._timetable.retry(item.record.id, item.fire_at[index])
-                    raise
+                except AgentGatewayError as exc:  # this schedule waits for the retry
+                    self._timetable.retry(item.record.id, fire_at)
+                    failure = exc
+                    break
+        if failure is not None:
+            raise failure
 
     def _seconds_to_next_event(self) -> float:
         until_sync = max(0.0, self._next_sync - self._clock.monotonic())
@@ -269,12 +274,16 @@ class SchedulerEngine:
             self._wake.clear()
 
     async def _sync_if_changed(self) -> None:
-        if await self._store.revision() != self._seen_revision:
-            await self._sync()
+        revision = await self._store.revision()
+        if revision != self._seen_revision:
+            await self._sync(revision)
         self._next_sync = self._clock.monotonic() + self._config.sync_interval_seconds
 
-    async def _sync(self) -> None:
-        revision = await self._store.revision()
+    async def _sync(self, revision: int | None = None) -> None:
+        """Rebuild the timetable from the store; ``revision`` is the store's, read just
+        before (a write between the two reads is seen again at the next poll)."""
+        if revision is None:
+            revision = await self._store.revision()
         records = await self._store.list_all()
         self._timetable.replace(
             records,
