@@ -47,12 +47,12 @@ _SECTIONS_NOT_IN_EFFECT = {
     "telemetry": "OpenTelemetry export is not in this release",
 }
 
-# Keys of the queue section for the Redis and RabbitMQ queues, whose adapters are not built
-# (max_retries, visibility_timeout_s and workers apply to the in-memory queue too).
-_QUEUE_KEYS_NOT_IN_EFFECT = (
-    "redis_url", "rabbitmq_url", "stream_key", "queue_name", "consumer_group",
-    "drain_timeout_s", "default_execution_mode",
-)  # fmt: skip
+# Keys of the queue section that only one queue backend reads.
+_QUEUE_KEYS_OF_BACKEND = {
+    "redis_url": "redis", "stream_key": "redis", "consumer_group": "redis",
+    "rabbitmq_url": "rabbitmq", "queue_name": "rabbitmq",
+}  # fmt: skip
+_SHARED_QUEUES = ("redis", "rabbitmq")
 
 
 def settings_notes(config: Mapping[str, Any]) -> list[SettingNote]:
@@ -201,14 +201,34 @@ def _persistence_notes(section: object) -> list[SettingNote]:
 
 
 def _queue_notes(section: object) -> list[SettingNote]:
+    """Keys the chosen queue backend does not read (the other broker's), and the one the
+    existing product has that this release does not act on."""
     if not isinstance(section, Mapping):
         return []
-    return [
+    backend = section.get("backend", "memory")
+    notes = [
         SettingNote(
             f"queue.{key}",
             "not_in_effect",
-            "the Redis and RabbitMQ queues are not in this release",
+            f"read by the {owner} queue only, and queue.backend is {backend!r}",
         )
-        for key in _QUEUE_KEYS_NOT_IN_EFFECT
-        if key in section
+        for key, owner in _QUEUE_KEYS_OF_BACKEND.items()
+        if key in section and backend != owner
     ]
+    if "drain_timeout_s" in section and backend not in _SHARED_QUEUES:
+        notes.append(
+            SettingNote(
+                "queue.drain_timeout_s",
+                "not_in_effect",
+                "read by --worker-only processes, which need a redis or rabbitmq queue",
+            )
+        )
+    if "default_execution_mode" in section:
+        notes.append(
+            SettingNote(
+                "queue.default_execution_mode",
+                "not_in_effect",
+                "set execution_mode per agent in AGENT.md, or options.async per call",
+            )
+        )
+    return notes

@@ -194,7 +194,7 @@ def test_the_table_says_which_settings_are_not_in_effect(
                 server: {workers: 4}
                 persistence: {backend: memory, db_schema: agents}
                 mcp: {tool_call_timeout_ms: 5000}
-                queue: {backend: memory, redis_url: "redis://cache:6379/0"}
+                queue: {backend: rabbitmq, redis_url: "redis://cache:6379/0"}
                 memory: {enabled: false}
                 """
         }
@@ -292,3 +292,26 @@ def test_agent_keys_not_in_effect_are_noted_per_file(
         ("agents/reporter/AGENT.md", "memory", "not_in_effect"),
         ("agents/reporter/AGENT.md", "delegates_to", "not_in_effect"),
     ]  # a personal scope and schedules are in effect: no note
+
+
+def test_queue_keys_are_noted_only_when_the_chosen_backend_does_not_read_them(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    on_redis = write_workspace(
+        {
+            "gateway.yaml": """
+                queue:
+                  backend: redis
+                  redis_url: redis://cache:6379/0
+                  stream_key: jobs
+                  drain_timeout_s: 10
+                  queue_name: jobs
+                """
+        }
+    )
+    result = run_cli("check", "--workspace", on_redis, "--format", "json")
+    assert result.exit_code == 0, result.output
+    notes = {note["field"]: note["message"] for note in json.loads(result.stdout)["notes"]}
+    assert notes == {
+        "queue.queue_name": "read by the rabbitmq queue only, and queue.backend is 'redis'"
+    }
