@@ -14,6 +14,7 @@ import pytest
 from agent_gateway_core import Runtime
 from agent_gateway_core.domain.agent import AgentDefinition, ModelConfig, ScheduleSpec
 from agent_gateway_core.domain.execution import ExecutionRecord
+from agent_gateway_core.ports.execution_queue import ExecutionQueue
 from agent_gateway_core.ports.persistence import ExecutionQuery
 from agent_gateway_core.scheduling import SchedulerConfig, SchedulerEngine
 from agent_gateway_core.testing import InMemoryPersistence, ManualClock, ScriptedLLM
@@ -54,11 +55,13 @@ class Cluster:
         config: SchedulerConfig | None = None,
         *,
         exclusive: bool = True,
+        queue: ExecutionQueue | None = None,
     ) -> Runtime:
         runtime = Runtime(
             workspace=state,
             llm=self.llm,
             persistence=self.persistence,
+            queue=queue,
             clock=self.clock,
             instance_lease_seconds=30 * DAY,  # no lease renewals to step through
         )

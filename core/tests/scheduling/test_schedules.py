@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from agent_gateway_core.errors import (
     ScheduleValidationError,
 )
 from agent_gateway_core.scheduling import SchedulerConfig
-from agent_gateway_core.testing import ScriptedLLM, ScriptedReply
+from agent_gateway_core.testing import InMemoryExecutionQueue, ScriptedLLM, ScriptedReply
 
 from .conftest import agent, scheduler_of, settle, workspace
 
@@ -337,3 +338,22 @@ async def test_an_admin_schedule_fires_again_once_its_agent_is_back(cluster_at: 
     runtime.reload(workspace(agent("reporter")))
     await cluster.run_for(120)
     assert len(await cluster.executions("admin:reporter:tick")) == 2
+
+
+async def test_a_firing_goes_through_the_queue_and_a_worker_runs_it(cluster_at: Any) -> None:
+    cluster = cluster_at(START)
+    queue = InMemoryExecutionQueue()  # on real time: its worker polls while the test waits
+    runtime = await cluster.replica(workspace(agent("reporter", DAILY)), queue=queue)
+    await cluster.run_until(datetime(2026, 5, 4, 9, 0, 1, tzinfo=UTC))
+    [run] = await cluster.executions("reporter:daily")
+    assert run.status is ExecutionStatus.QUEUED
+    assert run.job_payload == {"options": {}, "instructions": "Mention revenue first."}
+    runtime.start_worker(concurrency=1, receive_timeout_seconds=0.05)
+    async with asyncio.timeout(5):
+        while True:
+            record = await cluster.persistence.executions.get(run.id)
+            if record is not None and record.status is ExecutionStatus.SUCCEEDED:
+                break
+            await asyncio.sleep(0.01)
+    system = next(m.content for m in cluster.llm.requests[0].messages if m.role is Role.SYSTEM)
+    assert "Mention revenue first." in system  # carried by the job to the worker
