@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 import uuid
-from asyncio.subprocess import Process
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +19,8 @@ import pytest
 
 from agent_gateway_testing.fake_openai import FakeOpenAIServer
 
+from .gateway_processes import GatewayProcesses
+
 pytestmark = pytest.mark.e2e
 
 POSTGRES_URL = os.environ.get(
@@ -31,20 +28,10 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = "redis://127.0.0.1:6379/13"
 KEY = {"Authorization": "Bearer sk-ops"}
-SERVE = [sys.executable, "-m", "agent_gateway.cli", "serve"]
-STARTUP_SECONDS = 60
 SCHEDULE_ID = "admin:reporter:every-minute"
 MINUTES = 3
 
 Run = tuple[str, datetime, str | None]  # execution id, created at, owning instance
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -52,53 +39,20 @@ class Deployment:
     """Three replicas of one gateway: one workspace, one database."""
 
     name: str
-    workspace: Path
-    logs: Path
+    processes: GatewayProcesses
     count_runs: Callable[[], Awaitable[list[Run]]]
-    replicas: dict[str, tuple[Process, int]] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
 
-    def log(self, replica: str) -> str:
-        return (self.logs / f"{self.name}-{replica}.log").read_text(errors="replace")
-
-    async def start(self, replica: str) -> int:
-        port = free_port()
-        with (self.logs / f"{self.name}-{replica}.log").open("wb") as log:
-            process = await asyncio.create_subprocess_exec(
-                *SERVE, "--port", str(port), "-w", str(self.workspace), "--log-level", "info",
-                cwd=self.workspace.parent, env=dict(os.environ), stdout=log,
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        self.replicas[replica] = (process, port)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            while time.monotonic() < deadline:
-                assert process.returncode is None, f"{replica} exited:\n{self.log(replica)}"
-                try:
-                    if (await client.get("/v1/health", timeout=1)).status_code == 200:
-                        return port
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-        raise AssertionError(f"{replica} did not start:\n{self.log(replica)}")
+    async def start(self, replica: str) -> None:
+        self.ports[replica] = await self.processes.serve(f"{self.name}-{replica}")
 
     def client(self, replica: str) -> httpx.AsyncClient:
-        port = self.replicas[replica][1]
-        return httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=KEY, timeout=30)
+        base_url = f"http://127.0.0.1:{self.ports[replica]}"
+        return httpx.AsyncClient(base_url=base_url, headers=KEY, timeout=30)
 
     def kill(self, replica: str) -> None:
-        self.replicas[replica][0].kill()  # SIGKILL: no shutdown, its lease simply runs out
-
-    async def stop(self) -> None:
-        for process, _ in self.replicas.values():
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process, _ in self.replicas.values():
-            try:
-                async with asyncio.timeout(30):
-                    await process.wait()
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        # SIGKILL: no shutdown at all, its instance lease simply runs out.
+        self.processes.processes[f"{self.name}-{replica}"].kill()
 
 
 def write_workspace(root: Path, model: FakeOpenAIServer, persistence_and_claims: str) -> Path:
@@ -144,11 +98,11 @@ async def postgres_deployment(tmp_path: Path, model: FakeOpenAIServer) -> AsyncI
             await connection.close()
         return [(row["id"], _utc(row["created_at"]), row["owner"]) for row in rows]
 
-    deployment = Deployment("postgres", workspace, tmp_path, count_runs)
+    deployment = Deployment("postgres", GatewayProcesses(workspace, tmp_path), count_runs)
     try:
         yield deployment
     finally:
-        await deployment.stop()
+        await deployment.processes.stop_all()
         connection = await asyncpg.connect(dsn)
         try:
             await connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -182,11 +136,11 @@ async def sqlite_redis_deployment(
 
         return await asyncio.to_thread(read)
 
-    deployment = Deployment("sqlite-redis", workspace, tmp_path, count_runs)
+    deployment = Deployment("sqlite-redis", GatewayProcesses(workspace, tmp_path), count_runs)
     try:
         yield deployment
     finally:
-        await deployment.stop()
+        await deployment.processes.stop_all()
         from redis.asyncio import Redis
 
         client = Redis.from_url(REDIS_URL)

@@ -10,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from asyncio.subprocess import Process
@@ -26,14 +23,14 @@ import pytest
 from agent_gateway_core.testing import reply, tool_call
 from agent_gateway_testing.fake_openai import FakeOpenAIServer
 
+from .gateway_processes import GatewayProcesses
+
 pytestmark = pytest.mark.e2e
 
 POSTGRES_URL = os.environ.get(
     "POSTGRES_TEST_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 KEY = {"Authorization": "Bearer sk-tier"}
-SERVE = [sys.executable, "-m", "agent_gateway.cli", "serve"]
-STARTUP_SECONDS = 60
 
 BROKERS = {
     "rabbitmq": "queue:\n  backend: rabbitmq\n  queue_name: tier.{run}\n",
@@ -44,77 +41,14 @@ BROKERS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Tiers:
-    """Starts the processes of one deployment; stops what is left."""
-
-    def __init__(self, workspace: Path, logs: Path) -> None:
-        self.workspace = workspace
-        self.logs = logs
-        self.processes: list[Process] = []
-
-    async def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> Process:
-        with (self.logs / f"{name}.log").open("wb") as log:
-            process = await asyncio.create_subprocess_exec(
-                *SERVE,
-                *args,
-                "-w",
-                str(self.workspace),
-                cwd=self.workspace.parent,
-                env={**os.environ, **env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.processes.append(process)
-        return process
-
-    def log(self, name: str) -> str:
-        return (self.logs / f"{name}.log").read_text(errors="replace")
+class Tiers(GatewayProcesses):
+    """One API process that only accepts (``queue.workers: 0``) and worker processes."""
 
     async def api(self) -> int:
-        port = free_port()
-        process = await self._spawn(
-            "api", ["--port", str(port)], {"AGENT_GATEWAY_QUEUE__WORKERS": "0"}
-        )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            while time.monotonic() < deadline:
-                assert process.returncode is None, f"the API exited:\n{self.log('api')}"
-                try:
-                    if (await client.get("/v1/health", timeout=1)).status_code == 200:
-                        return port
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-        raise AssertionError(f"no API within {STARTUP_SECONDS} s:\n{self.log('api')}")
+        return await self.serve("api", {"AGENT_GATEWAY_QUEUE__WORKERS": "0"})
 
-    async def worker(self, name: str) -> Process:
-        process = await self._spawn(
-            name, ["--worker-only", "--log-level", "info"], {"AGENT_GATEWAY_QUEUE__WORKERS": "4"}
-        )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while "worker started" not in self.log(name):
-            assert process.returncode is None, f"{name} exited:\n{self.log(name)}"
-            assert time.monotonic() < deadline, f"{name} did not start:\n{self.log(name)}"
-            await asyncio.sleep(0.05)
-        return process
-
-    async def stop_all(self) -> None:
-        for process in self.processes:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                async with asyncio.timeout(30):
-                    await process.wait()
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+    async def worker(self, name: str, env: dict[str, str] | None = None) -> Process:
+        return await super().worker(name, {"AGENT_GATEWAY_QUEUE__WORKERS": "4", **(env or {})})
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent_gateway_core.domain.agent import ScheduleSpec
+from agent_gateway_core.domain.agent import AgentScope, ScheduleSpec
 from agent_gateway_core.domain.execution import ExecutionKind, ExecutionStatus
 from agent_gateway_core.domain.messages import Role
 from agent_gateway_core.domain.schedule import ScheduleSource
@@ -357,3 +357,16 @@ async def test_a_firing_goes_through_the_queue_and_a_worker_runs_it(cluster_at: 
             await asyncio.sleep(0.01)
     system = next(m.content for m in cluster.llm.requests[0].messages if m.role is Role.SYSTEM)
     assert "Mention revenue first." in system  # carried by the job to the worker
+
+
+async def test_a_personal_agents_schedule_is_listed_but_not_fired(cluster_at: Any) -> None:
+    cluster = cluster_at(START)
+    tick = ScheduleSpec(name="tick", cron="* * * * *", message="tick")
+    scheduler = scheduler_of(
+        await cluster.replica(workspace(agent("mine", tick, scope=AgentScope.PERSONAL)))
+    )
+    await cluster.run_for(180)
+    assert await cluster.executions() == []
+    view = await scheduler.get_schedule("mine:tick")
+    assert view is not None
+    assert (view.enabled, view.next_run_at) == (True, None)

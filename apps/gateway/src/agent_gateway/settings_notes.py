@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from agent_gateway.settings import PUBLIC_PATHS, SQLITE_URL_PREFIXES
+from agent_gateway_core.domain.agent import AgentScope
 
 if TYPE_CHECKING:
     from agent_gateway_core.domain.agent import AgentDefinition
@@ -94,6 +95,11 @@ def agent_notes(agent: AgentDefinition) -> list[SettingNote]:
     """AGENT.md keys of capabilities this release does not have yet."""
     path = f"agents/{agent.id}/AGENT.md"
     asked = {
+        "schedules": (
+            bool(agent.schedules) and agent.scope is AgentScope.PERSONAL,
+            "a personal agent's schedules are listed, not fired: a scheduled run has no user "
+            "whose configuration it could use",
+        ),
         "notifications": (
             bool(
                 agent.notifications.on_complete

@@ -289,9 +289,10 @@ def test_agent_keys_not_in_effect_are_noted_per_file(
     assert result.exit_code == 0, result.output
     notes = json.loads(result.stdout)["notes"]
     assert [(n["file"], n["field"], n["status"]) for n in notes] == [
+        ("agents/reporter/AGENT.md", "schedules", "not_in_effect"),  # of a personal agent
         ("agents/reporter/AGENT.md", "memory", "not_in_effect"),
         ("agents/reporter/AGENT.md", "delegates_to", "not_in_effect"),
-    ]  # a personal scope and schedules are in effect: no note
+    ]  # a personal scope is in effect: no note
 
 
 def test_queue_keys_are_noted_only_when_the_chosen_backend_does_not_read_them(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from agent_gateway_core.domain.agent import AgentDefinition
+from agent_gateway_core.domain.agent import AgentDefinition, AgentScope
 from agent_gateway_core.domain.schedule import ScheduleRecord
 from agent_gateway_core.scheduling.cron_times import fire_times, next_fire_time
 
@@ -24,9 +24,16 @@ class Due:
 
 
 def fires(record: ScheduleRecord, agents: Mapping[str, AgentDefinition]) -> bool:
-    """Whether the record is fired at all: enabled, live, of a known and enabled agent."""
+    """Whether the record is fired at all: enabled, live, of a known and enabled agent that
+    is not personal (a scheduled run has no user whose configuration it could use)."""
     agent = agents.get(record.agent_id)
-    return record.enabled and not record.deleted and agent is not None and agent.enabled
+    return (
+        record.enabled
+        and not record.deleted
+        and agent is not None
+        and agent.enabled
+        and agent.scope is not AgentScope.PERSONAL
+    )
 
 
 class Timetable:
