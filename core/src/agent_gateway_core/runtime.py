@@ -46,8 +46,8 @@ JsonSchema = dict[str, Any]
 
 
 class Runtime:
-    """Invoke agents, chat in sessions, run executions in the background, cancel them, reload
-    the workspace.
+    """Invoke agents, chat in sessions, run executions in the background, cancel them, fire
+    cron schedules (:meth:`start_scheduler`), reload the workspace.
 
     Every port is passed in; ``persistence`` is required because an execution is always
     stored before the model is called. ``queue`` carries background executions to workers
