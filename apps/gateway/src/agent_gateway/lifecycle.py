@@ -126,12 +126,12 @@ async def _start_scheduler(
     runtime: Runtime, settings: GatewaySettings, container: GatewayContainer
 ) -> None:
     lock = await provided(container.schedule_lock)
-    scheduler = await runtime.start_scheduler(
+    await runtime.start_scheduler(
         scheduler_config(settings.scheduler),
         claims=lock,
         exclusive=settings.scheduler.distributed_lock.backend != "none",
     )
-    schedules = await scheduler.list_schedules()
+    schedules = await runtime.persistence.schedules.list_all()  # records only: no run lookups
     logger.info(
         "scheduler started: %d schedule(s), %d enabled; %s",
         len(schedules),
