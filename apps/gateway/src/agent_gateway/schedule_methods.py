@@ -67,15 +67,22 @@ class ScheduleMethods:
         message: str | None = None,
         timezone: str | None = None,
         enabled: bool | None = None,
+        instructions: str | None = None,
     ) -> bool:
         """Change only the given fields, in the running scheduler (every replica) and in the
         stored record; ``True`` if found. Raises ScheduleValidationError for a bad cron
-        expression or time zone. AGENT.md is not edited."""
+        expression or time zone. AGENT.md is not edited. ``instructions`` (after the
+        reference's parameters) is accepted as agents-gateway 0.2.13 accepts it."""
         scheduler = self.scheduler
         if scheduler is None:
             return False
         return await scheduler.update(
-            schedule_id, cron_expr=cron_expr, message=message, timezone=timezone, enabled=enabled
+            schedule_id,
+            cron_expr=cron_expr,
+            message=message,
+            timezone=timezone,
+            enabled=enabled,
+            instructions=instructions,
         )
 
     async def create_admin_schedule(

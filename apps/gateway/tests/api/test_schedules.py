@@ -183,6 +183,9 @@ async def test_the_gateway_methods(gateway: Gateway) -> None:
     assert await gateway.resume_schedule(schedule_id) is True
     assert await gateway.update_schedule(schedule_id, message="New text") is True
     assert (await gateway.get_schedule(schedule_id) or {})["message"] == "New text"
+    assert await gateway.update_schedule(schedule_id, instructions="Be terse.") is True
+    updated = await gateway.get_schedule(schedule_id) or {}
+    assert (updated["message"], updated["instructions"]) == ("New text", "Be terse.")
     assert await gateway.update_schedule("nope", message="x") is False
     execution_id = await gateway.trigger_schedule(schedule_id)
     assert isinstance(execution_id, str)

@@ -64,6 +64,7 @@ class UpdateScheduleRequest(BaseModel):
     message: str | None = Field(default=None, min_length=1, max_length=MAX_MESSAGE_CHARS)
     timezone: str | None = Field(default=None, max_length=64)
     enabled: bool | None = None
+    instructions: str | None = Field(default=None, max_length=4000)
 
 
 class ScheduleActionResponse(BaseModel):
