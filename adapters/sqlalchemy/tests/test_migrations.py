@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     inspect,
+    select,
     text,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -34,7 +35,13 @@ from sqlalchemy.pool import NullPool
 
 from agent_gateway_core.domain.events import EventType, NewEvent
 from agent_gateway_core.domain.execution import ExecutionStatus
+from agent_gateway_core.domain.notification import (
+    DeliveryStatus,
+    NotificationDelivery,
+    NotificationEvent,
+)
 from agent_gateway_core.errors import ConfigError
+from agent_gateway_core.ports.persistence import NotificationQuery
 from agent_gateway_sqlalchemy import SchemaOutOfDateError, SqlAlchemyPersistence
 from agent_gateway_sqlalchemy.migrations import (
     SCRIPT_LOCATION,
@@ -503,3 +510,134 @@ async def test_upgrading_keeps_schedules_at_revision_0_and_adds_the_lock_table(
     assert (saved.message, saved.revision, saved.last_run_at) == ("new", 1, created_at)
     assert lease is not None
     assert await current(url, schema, table_prefix) == REVISIONS[-1]
+
+
+def old_deliveries(table_prefix: str, schema: str | None) -> Table:
+    """``notification_deliveries`` as revision 0004 left it."""
+    return Table(
+        f"{table_prefix}notification_deliveries",
+        MetaData(schema=schema),
+        *(Column(name, String(255)) for name in ("id", "execution_id", "agent_id")),
+        *(Column(name, String(255)) for name in ("event_type", "channel", "target", "status")),
+        Column("attempts", Integer()),
+        Column("last_error", String(255)),
+        Column("created_at", UtcDateTime()),
+        Column("delivered_at", UtcDateTime()),
+    )
+
+
+def pending_delivery(delivery_id: str, execution_id: str, **fields: Any) -> NotificationDelivery:
+    """A delivery to ``#ops`` on Slack, due at once."""
+    created_at = datetime(2026, 4, 5, 6, 7, 8, tzinfo=UTC)
+    values: dict[str, Any] = {
+        "id": delivery_id,
+        "execution_id": execution_id,
+        "agent_id": "helper",
+        "event_type": NotificationEvent.ON_COMPLETE,
+        "channel": "slack",
+        "target": "#ops",
+        "status": DeliveryStatus.PENDING,
+        "attempts": 0,
+        "created_at": created_at,
+        "next_attempt_at": created_at,
+    }
+    return NotificationDelivery(**(values | fields))
+
+
+@pytest.mark.parametrize("table_prefix", ["", "agw_"])
+async def test_upgrading_keeps_deliveries_and_queues_new_ones_once_per_target(
+    database: dict[str, Any], table_prefix: str
+) -> None:
+    url, schema = database["url"], database["schema"]
+    await upgrade(url, schema, table_prefix, "0004")
+    created_at = datetime(2026, 4, 5, 6, 7, 8, tzinfo=UTC)
+    engine = sync_url(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                old_deliveries(table_prefix, schema).insert(),
+                [
+                    {
+                        "id": f"d-{status}",
+                        "execution_id": "e-1",
+                        "agent_id": "helper",
+                        "event_type": "on_complete",
+                        "channel": channel,
+                        "target": "#ops",
+                        "status": status,
+                        "attempts": 2,
+                        "last_error": "HTTP 500" if status == "failed" else None,
+                        "created_at": created_at,
+                        "delivered_at": created_at if status == "delivered" else None,
+                    }
+                    for status, channel in (("delivered", "slack"), ("failed", "webhook"))
+                ],
+            )
+    finally:
+        await engine.dispose()
+
+    async with SqlAlchemyPersistence(
+        url, schema=schema, table_prefix=table_prefix, migrate="upgrade"
+    ) as backend:
+        kept = await backend.notifications.get("d-delivered")
+        failed = await backend.notifications.get("d-failed")
+        listed = await backend.notifications.query(NotificationQuery(execution_id="e-1"))
+        claimable_before = await backend.notifications.claim_due(
+            created_at, owner="inst-1", lease_seconds=30, limit=10
+        )
+        # The key of "d-delivered", then another execution's.
+        refused = await backend.notifications.create(pending_delivery("d-again", "e-1"))
+        created = await backend.notifications.create(pending_delivery("d-new", "e-2"))
+        claimed = await backend.notifications.claim_due(
+            created_at, owner="inst-1", lease_seconds=30, limit=10
+        )
+
+    assert kept is not None
+    assert failed is not None
+    assert (kept.status, kept.attempts, kept.delivered_at) == (
+        DeliveryStatus.DELIVERED,
+        2,
+        created_at,
+    )
+    assert (failed.status, failed.last_error) == (DeliveryStatus.FAILED, "HTTP 500")
+    for old in (kept, failed):
+        assert (old.next_attempt_at, old.notification) == (None, None)
+        assert (old.claimed_by, old.claimed_until) == (None, None)
+    assert listed.total == 2
+    assert claimable_before == []  # delivered and failed deliveries are never due
+    assert (refused, created) == (False, True)  # the unique key holds for the old rows too
+    assert [(d.id, d.claimed_by) for d in claimed] == [("d-new", "inst-1")]
+    assert await current(url, schema, table_prefix) == REVISIONS[-1]
+
+
+async def test_downgrading_the_delivery_queue_fails_what_is_still_pending(
+    database: dict[str, Any],
+) -> None:
+    url, schema = database["url"], database["schema"]
+    async with SqlAlchemyPersistence(url, schema=schema, migrate="upgrade") as backend:
+        await backend.notifications.create(pending_delivery("d-pending", "e-1"))
+        await backend.notifications.create(
+            pending_delivery("d-delivered", "e-2", status=DeliveryStatus.DELIVERED)
+        )
+    await downgrade(url, schema, revision="0004")
+
+    engine = sync_url(url)
+    try:
+        async with engine.connect() as connection:
+            log = old_deliveries("", schema).c
+            query = select(log.id, log.status, log.last_error).order_by(log.id)
+            rows = (await connection.execute(query)).all()
+            columns = await connection.run_sync(
+                lambda c: [
+                    column["name"]
+                    for column in inspect(c).get_columns("notification_deliveries", schema=schema)
+                ]
+            )
+    finally:
+        await engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("d-delivered", "delivered", None),
+        ("d-pending", "failed", "not attempted (downgraded)"),
+    ]
+    assert columns == [column.name for column in old_deliveries("", schema).columns]
+    assert await current(url, schema) == "0004"

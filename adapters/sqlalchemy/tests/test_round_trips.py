@@ -19,11 +19,13 @@ from sqlalchemy.engine import Engine
 
 from agent_gateway_core.domain.events import EventType, NewEvent
 from agent_gateway_core.domain.execution import ExecutionStatus
+from agent_gateway_core.domain.notification import DeliveryStatus
 from agent_gateway_core.ports.persistence import ExecutionQuery, ExecutionUpdate
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
 from agent_gateway_testing.contracts.persistence.records import (
     at,
     conversation,
+    delivery,
     execution,
     idempotency,
     message,
@@ -114,6 +116,20 @@ async def test_schedule_writes_and_lock_calls_are_one_statement_each(
     assert await locks.extend(lease, 60) is True
     assert await locks.release(lease) is True
     assert len(statements.take()) == 8
+
+
+async def test_notification_creates_and_claims_are_one_statement_each(
+    backend: SqlAlchemyPersistence, statements: StatementLog
+) -> None:
+    log = backend.notifications
+    pending = delivery(id="d1", status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=at(1))
+    assert await log.create(pending) is True
+    assert await log.create(pending.model_copy(update={"id": "d2"})) is False
+    claimed = await log.claim_due(at(2), owner="inst-1", lease_seconds=30, limit=10)
+    assert [d.id for d in claimed] == ["d1"]
+    assert await log.get("d1") == claimed[0]
+    await log.record(claimed[0].model_copy(update={"status": DeliveryStatus.DELIVERED}))
+    assert len(statements.take()) == 5
 
 
 def kinds(statements: list[TracedStatement]) -> list[str]:
@@ -221,6 +237,25 @@ async def test_sqlite_schedule_writes_and_lock_calls_are_one_statement_each(
             "UPDATE schedule_locks",
             "DELETE FROM schedule_locks",
         ]
+
+
+async def test_sqlite_notification_creates_and_claims_are_one_statement_each(
+    tmp_path: Path, sqlite_trace: SqliteTrace
+) -> None:
+    async with SqlAlchemyPersistence(f"sqlite:///{tmp_path}/trips.db") as backend:
+        log = backend.notifications
+        pending = delivery(
+            id="d1", status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=at(1)
+        )
+        sqlite_trace.take()
+        assert await log.create(pending) is True
+        assert await log.create(pending.model_copy(update={"id": "d2"})) is False
+        assert kinds(sqlite_trace.take()) == ["INSERT INTO notification_deliveries"] * 2
+        claimed = await log.claim_due(at(2), owner="inst-1", lease_seconds=30, limit=10)
+        assert [d.id for d in claimed] == ["d1"]
+        assert kinds(sqlite_trace.take()) == ["UPDATE notification_deliveries"]
+        assert await log.get("d1") == claimed[0]
+        assert kinds(sqlite_trace.take()) == ["SELECT notification_deliveries"]
 
 
 async def test_a_pooled_checkout_opens_no_transaction_on_postgresql(

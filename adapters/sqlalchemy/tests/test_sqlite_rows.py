@@ -14,6 +14,7 @@ from sqlalchemy.pool import NullPool
 
 from agent_gateway_core.domain.events import EventType, NewEvent
 from agent_gateway_core.domain.execution import ExecutionStatus, StopReason
+from agent_gateway_core.domain.notification import DeliveryStatus
 from agent_gateway_core.domain.usage import Usage
 from agent_gateway_core.ports.persistence import ExecutionQuery, ExecutionUpdate
 from agent_gateway_sqlalchemy import SqlAlchemyPersistence
@@ -21,7 +22,14 @@ from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.models import build_metadata
 from agent_gateway_sqlalchemy.postgres.conversations import SqlAlchemyConversationStore
 from agent_gateway_sqlalchemy.postgres.executions import SqlAlchemyExecutionStore
-from agent_gateway_testing.contracts.persistence.records import conversation, execution, message
+from agent_gateway_sqlalchemy.postgres.notifications import SqlAlchemyNotificationLogStore
+from agent_gateway_testing.contracts.persistence.records import (
+    conversation,
+    delivery,
+    execution,
+    message,
+    notification,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -118,3 +126,25 @@ async def test_both_paths_write_the_same_bytes(url: str, engine_path: Database) 
     by_engine, by_sqlite_path = (row[1:] for row in rows)
     assert by_sqlite_path == by_engine
     assert "2024-06-01 12:30:15.123456" in by_engine
+
+
+async def test_deliveries_and_their_notifications_read_back_the_same_on_either_path(
+    url: str, engine_path: Database
+) -> None:
+    queued = delivery(
+        id="d-engine",
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        created_at=ODD_TIME,
+        next_attempt_at=ODD_TIME,
+        notification=notification(delivery_id="d-engine", occurred_at=ODD_TIME),
+    )
+    engine_store = SqlAlchemyNotificationLogStore(engine_path)
+    assert await engine_store.create(queued) is True
+    async with SqlAlchemyPersistence(url) as backend:
+        assert await backend.notifications.get("d-engine") == queued
+        other = queued.model_copy(update={"id": "d-sqlite", "target": "#other"})
+        assert await backend.notifications.create(other) is True
+    (claimed,) = await engine_store.claim_due(ODD_TIME, owner="o", lease_seconds=1, limit=1)
+    assert claimed.id == "d-engine"  # due at the same time: the smaller id first
+    assert await engine_store.get("d-sqlite") == other

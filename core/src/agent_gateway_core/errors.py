@@ -565,7 +565,21 @@ class SecretKeyMissingError(ConfigError):
 
 
 class NotificationDeliveryError(AgentGatewayError):
+    """A channel did not accept a notification.
+
+    ``permanent`` says that trying again cannot help (an unknown Slack channel, revoked
+    credentials, a refused target): the delivery ends ``failed`` at once. Otherwise it is
+    retried, no sooner than ``retry_after`` seconds when the channel said so (a rate limit).
+    """
+
     code = "notification_delivery_error"
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
+        self.permanent = permanent
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class SecretDecryptionError(AgentGatewayError):

@@ -21,16 +21,23 @@ from agent_gateway_core.domain.user_config import AgentConfigView
 from agent_gateway_core.engine.cancellation import CancellationRegistry
 from agent_gateway_core.engine.execution_engine import ExecutionEngine
 from agent_gateway_core.engine.final_writes import FinalWrites
-from agent_gateway_core.engine.hooks import HookCallback, HookRegistry
+from agent_gateway_core.engine.hooks import (
+    AGENT_INVOKE_AFTER,
+    AGENT_INVOKE_ERROR,
+    HookCallback,
+    HookRegistry,
+)
 from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
 from agent_gateway_core.engine.schemas import SchemaSource
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.errors import ConfigError, WorkspaceError, WorkspaceProblem
+from agent_gateway_core.notifications import DeliveryConfig, NotificationDispatcher
 from agent_gateway_core.personal_agents import PersonalAgentConfigs
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
 from agent_gateway_core.ports.llm_client import LLMClient
 from agent_gateway_core.ports.memory_manager import MemoryManager
+from agent_gateway_core.ports.notification_backend import NotificationBackend
 from agent_gateway_core.ports.persistence.backend import PersistenceBackend
 from agent_gateway_core.ports.retriever import AnyRetriever
 from agent_gateway_core.ports.schedule_lock import ScheduleLock
@@ -152,6 +159,7 @@ class Runtime:
         )
         self._owns_persistence = False
         self._scheduler: SchedulerEngine | None = None
+        self._notifications: NotificationDispatcher | None = None
         self._workspace_syncs: set[asyncio.Task[None]] = set()
         self._closed = False
         self._revision = 0
@@ -224,6 +232,8 @@ class Runtime:
         await self._lease.stop_recovery()  # takes nothing on while closing
         await self._background.aclose()
         await self._final_writes.aclose(self._final_writes_drain)
+        if self._notifications is not None:
+            await self._notifications.aclose()  # pending deliveries stay in the log
         await self._lease.aclose()  # its executions ended: the lease goes
         await self._llm.aclose()
         for provider in self._tools.providers.values():
@@ -465,6 +475,47 @@ class Runtime:
             await scheduler.sync_workspace()
         except Exception:  # a reload must not fail on it; the next reload or start retries
             logger.exception("the reloaded workspace's schedules could not be stored")
+
+    # ---------------------------------------------------------------- notifications
+
+    @property
+    def notifications(self) -> NotificationDispatcher | None:
+        """The notification dispatcher once :meth:`start_notifications` ran, else ``None``."""
+        return self._notifications
+
+    def start_notifications(
+        self,
+        backends: Mapping[str, NotificationBackend],
+        config: DeliveryConfig | None = None,
+    ) -> NotificationDispatcher:
+        """Notify the AGENT.md ``notifications:`` targets of the executions this process
+        runs, through ``backends`` (by channel name: ``slack``, ``webhook``, ...), and attempt
+        the due deliveries of the store — this process's and any other's — until
+        :meth:`aclose`. See :class:`~agent_gateway_core.notifications.NotificationDispatcher`."""
+        if self._notifications is not None:
+            return self._notifications
+        dispatcher = NotificationDispatcher(
+            store=self._persistence.notifications,
+            backends=backends,
+            agents=lambda: self._engine.workspace.agents,
+            clock=self._clock,
+            owner=lambda: self._lease.instance_id,
+            config=config,
+        )
+
+        async def execution_ended(
+            *, agent_id: str, execution_id: str, message: str, result: ExecutionResult,
+            **_: Any,
+        ) -> None:  # fmt: skip
+            dispatcher.execution_ended(
+                agent_id=agent_id, execution_id=execution_id, message=message, result=result
+            )
+
+        self._hooks.on(AGENT_INVOKE_AFTER, execution_ended)
+        self._hooks.on(AGENT_INVOKE_ERROR, execution_ended)
+        dispatcher.start()
+        self._notifications = dispatcher
+        return dispatcher
 
     # ---------------------------------------------------------------- chat
 

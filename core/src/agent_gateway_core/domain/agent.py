@@ -75,10 +75,17 @@ class ScheduleSpec(BaseModel):
 
 
 class NotificationTarget(BaseModel):
+    """Where one event of an agent is sent: ``target`` is a Slack channel or the name of a
+    webhook of gateway.yaml; ``template`` names a Slack template; ``url`` (with an optional
+    ``payload_template``) is a webhook of this agent's own."""
+
     model_config = _STRICT
 
     channel: str  # "slack", "webhook", or a custom backend's name
     target: str = ""  # Slack channel, webhook endpoint name, ...
+    template: str | None = None
+    url: str | None = None
+    payload_template: str | None = None
 
 
 class NotificationConfig(BaseModel):

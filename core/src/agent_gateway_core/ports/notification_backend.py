@@ -16,6 +16,9 @@ class NotificationBackend(Protocol):
       :class:`~agent_gateway_core.errors.NotificationDeliveryError` naming the cause; the
       caller records it in the delivery log and decides on retries. ``send`` never raises
       anything else.
+    - A failure that trying again cannot mend (an unknown target, bad credentials, a
+      refused address) has ``permanent=True``; one the channel asks to retry later (a rate
+      limit) carries ``retry_after`` seconds.
     - Delivery is at-most-once per call: ``send`` does not retry by itself.
     """
 

@@ -12,8 +12,8 @@ from agent_gateway_core.ports.notification_backend import NotificationBackend
 class RecordingNotificationBackend(NotificationBackend):
     """Keeps every accepted notification in ``sent`` and every call in ``attempts``.
 
-    ``fail_next(n)`` makes the next ``n`` sends fail; targets in ``failing_targets`` always
-    fail, as an unknown Slack channel would.
+    ``fail_next(n)`` makes the next ``n`` sends fail (as a channel that is down: retryable);
+    targets in ``failing_targets`` always fail, permanently, as an unknown Slack channel would.
     """
 
     def __init__(self, name: str = "recording", *, failing_targets: Collection[str] = ()) -> None:
@@ -33,7 +33,8 @@ class RecordingNotificationBackend(NotificationBackend):
         self.attempts.append(notification)
         if notification.target in self.failing_targets:
             raise NotificationDeliveryError(
-                f"{self.name}: target {notification.target!r} rejects deliveries"
+                f"{self.name}: target {notification.target!r} rejects deliveries",
+                permanent=True,
             )
         if self._failures_left > 0:
             self._failures_left -= 1

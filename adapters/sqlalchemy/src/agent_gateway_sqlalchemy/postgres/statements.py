@@ -36,16 +36,7 @@ def upsert(
     ``where(table_columns, excluded)`` limits which conflicting rows are replaced. Values are
     bound at execution, so the statement is built, and compiled, once.
     """
-    # Each dialect's package is imported only by the backend that runs on it.
-    statement: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        statement = postgresql.insert(model)
-    else:
-        from sqlalchemy.dialects import sqlite
-
-        statement = sqlite.insert(model)
+    statement = _insert(dialect, model)
     columns = model.__table__.c
     computed = computed or {}
     names = (
@@ -59,6 +50,26 @@ def upsert(
         set_={**{name: statement.excluded[name] for name in names}, **computed},
         where=condition,
     )
+
+
+def insert_new(dialect: str, model: type[TableRow], keys: Sequence[str]) -> Insert:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING RETURNING`` the primary key: a row comes
+    back only when the insert took place, not when a row with the same ``keys`` exists.
+    ``keys`` are those of a unique constraint (or the primary key) of ``model``."""
+    statement = _insert(dialect, model).on_conflict_do_nothing(index_elements=list(keys))
+    return statement.returning(*model.__table__.primary_key.columns)
+
+
+def _insert(dialect: str, model: type[TableRow]) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's own ``INSERT`` (the one with ``ON CONFLICT``) into ``model``."""
+    # Each dialect's package is imported only by the backend that runs on it.
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(model)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(model)
 
 
 async def fetch_page(

@@ -20,7 +20,7 @@ class NotificationBackendContract:
     """Every sentence of the NotificationBackend docstring.
 
     Subclasses override ``notification_backend``, ``deliverable`` (a notification the channel
-    accepts), ``undeliverable`` (one it rejects, e.g. an unknown target) and
+    accepts), ``undeliverable`` (one it rejects for good, e.g. an unknown target) and
     ``count_attempts`` (what the receiving side observed, to check that nothing is retried).
     """
 
@@ -66,6 +66,13 @@ class NotificationBackendContract:
         with pytest.raises(NotificationDeliveryError, match=r"\w"):
             await notification_backend.send(undeliverable)
         assert await count_attempts() <= 1
+
+    async def test_a_rejected_target_is_a_permanent_failure(
+        self, notification_backend: NotificationBackend, undeliverable: Notification
+    ) -> None:
+        with pytest.raises(NotificationDeliveryError) as raised:
+            await notification_backend.send(undeliverable)
+        assert raised.value.permanent is True
 
     async def test_each_send_delivers_once(
         self,

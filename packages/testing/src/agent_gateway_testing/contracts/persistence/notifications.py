@@ -1,13 +1,16 @@
-"""Contract of NotificationLogStore: insert-or-replace, filters, ordering and totals."""
+"""Contract of NotificationLogStore: create once per event and target, insert-or-replace, get,
+claims of due deliveries, filters, ordering and totals."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from agent_gateway_core.domain.notification import DeliveryStatus
+from agent_gateway_core.domain.notification import DeliveryStatus, NotificationEvent
 from agent_gateway_core.ports.persistence import NotificationQuery, PersistenceBackend
 from agent_gateway_testing.contracts.persistence.base import PersistenceFixture
-from agent_gateway_testing.contracts.persistence.records import at, delivery
+from agent_gateway_testing.contracts.persistence.records import at, delivery, notification
 
 
 class NotificationLogStoreContract(PersistenceFixture):
@@ -82,3 +85,104 @@ class NotificationLogStoreContract(PersistenceFixture):
         page = await persistence.notifications.query(NotificationQuery(limit=2, offset=2))
         assert [d.id for d in page.items] == ["d-2", "d-1"]
         assert (page.total, page.limit, page.offset) == (5, 2, 2)
+
+    async def test_notification_create_stores_a_new_delivery_with_its_notification(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        record = delivery(
+            id="d1",
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=at(1),
+            notification=notification(delivery_id="d1"),
+        )
+        assert await persistence.notifications.create(record) is True
+        assert await persistence.notifications.get("d1") == record
+
+    async def test_notification_create_refuses_the_same_event_and_target_twice(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        store = persistence.notifications
+        assert await store.create(delivery(id="d1", execution_id="e1", target="#a")) is True
+        assert await store.create(delivery(id="d2", execution_id="e1", target="#a")) is False
+        assert await store.get("d2") is None
+        # Another target, channel, event or execution is another delivery.
+        variants: list[dict[str, object]] = [
+            {"target": "#b"},
+            {"channel": "webhook"},
+            {"event_type": NotificationEvent.ON_ERROR},
+            {"execution_id": "e2"},
+        ]
+        for n, changes in enumerate(variants):
+            fields: dict[str, object] = {"execution_id": "e1", "target": "#a", **changes}
+            assert await store.create(delivery(id=f"x{n}", **fields))
+
+    async def test_notification_concurrent_creates_of_one_key_let_exactly_one_win(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        outcomes = await asyncio.gather(
+            *(
+                persistence.notifications.create(delivery(id=f"d{n}", execution_id="e1"))
+                for n in range(8)
+            )
+        )
+        assert sum(outcomes) == 1
+        page = await persistence.notifications.query(NotificationQuery(execution_id="e1"))
+        assert page.total == 1
+
+    async def test_notification_get_unknown_returns_none(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        assert await persistence.notifications.get("nothing") is None
+
+    async def test_notification_claim_due_takes_pending_due_unclaimed_oldest_first(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        store = persistence.notifications
+        pending = {"status": DeliveryStatus.PENDING, "attempts": 0}
+        for record in [
+            delivery(id="late", next_attempt_at=at(30), target="t1", **pending),
+            delivery(id="early", next_attempt_at=at(10), target="t2", **pending),
+            delivery(id="future", next_attempt_at=at(99), target="t3", **pending),
+            delivery(id="done", next_attempt_at=at(5), target="t4"),  # delivered
+            delivery(id="no-time", target="t5", **pending),  # never due
+            delivery(
+                id="held", next_attempt_at=at(1), claimed_until=at(60), target="t6", **pending
+            ),
+            delivery(
+                id="lapsed", next_attempt_at=at(2), claimed_until=at(40), target="t7", **pending
+            ),
+        ]:
+            await store.record(record)
+        claimed = await store.claim_due(at(50), owner="inst-a", lease_seconds=30, limit=10)
+        assert [d.id for d in claimed] == ["lapsed", "early", "late"]
+        assert {(d.claimed_by, d.claimed_until) for d in claimed} == {("inst-a", at(80))}
+        stored = await store.get("early")
+        assert stored is not None
+        assert (stored.claimed_by, stored.claimed_until) == ("inst-a", at(80))
+        assert await store.claim_due(at(59), owner="inst-b", lease_seconds=30, limit=10) == []
+        again = await store.claim_due(at(80), owner="inst-b", lease_seconds=30, limit=1)
+        assert [(d.id, d.claimed_by) for d in again] == [("held", "inst-b")]  # due first
+
+    async def test_notification_concurrent_claims_never_share_a_delivery(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        store = persistence.notifications
+        for n in range(6):
+            await store.record(
+                delivery(
+                    id=f"d{n}",
+                    target=f"t{n}",
+                    status=DeliveryStatus.PENDING,
+                    attempts=0,
+                    next_attempt_at=at(n),
+                )
+            )
+        batches = await asyncio.gather(
+            *(
+                store.claim_due(at(10), owner=f"inst-{n}", lease_seconds=60, limit=2)
+                for n in range(5)
+            )
+        )
+        ids = [d.id for batch in batches for d in batch]
+        assert sorted(ids) == [f"d{n}" for n in range(6)]

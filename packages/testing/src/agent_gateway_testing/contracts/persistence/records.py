@@ -11,6 +11,7 @@ from agent_gateway_core.domain.ids import new_execution_id, new_record_id, new_s
 from agent_gateway_core.domain.messages import Message
 from agent_gateway_core.domain.notification import (
     DeliveryStatus,
+    Notification,
     NotificationDelivery,
     NotificationEvent,
 )
@@ -126,3 +127,20 @@ def idempotency(key: str, scope: str = "user-1", **fields: Any) -> IdempotencyRe
         "expires_at": at(3600),
     }
     return IdempotencyRecord(**(values | fields))
+
+
+def notification(**fields: Any) -> Notification:
+    values: dict[str, Any] = {
+        "event": NotificationEvent.ON_COMPLETE,
+        "execution_id": "exec-1",
+        "agent_id": "agent-a",
+        "target": "#alerts",
+        "status": "succeeded",
+        "message": "hello",
+        "result_text": "done",
+        "output": {"answer": 42},
+        "duration_ms": 1200,
+        "occurred_at": T0,
+        "template": "brief",
+    }
+    return Notification(**(values | fields))
