@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("agent_gateway")
 
 # The reference registers these twelve groups, in this order, whether or not a group has
-# routes yet (Notifications arrives with its feature).
+# routes yet.
 OPENAPI_TAGS = [
     {"name": "Health", "description": "Liveness and readiness."},
     {"name": "Agents", "description": "Discover and invoke agents."},

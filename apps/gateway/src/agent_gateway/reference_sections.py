@@ -84,6 +84,7 @@ class SlackSettings(_Section):
     enabled: bool = False
     bot_token: SecretStr = SecretStr("")
     default_channel: str = "#agent-alerts"
+    base_url: str | None = None  # ours: the Slack API root (None: slack-sdk's)
 
 
 class WebhookSettings(_Section):
@@ -98,6 +99,20 @@ class NotificationsSettings(_Section):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     webhooks: list[WebhookSettings] = Field(default_factory=list)
     webhook_secret: SecretStr = SecretStr("")
+    # Ours: webhook targets on loopback, private, link-local or metadata addresses are
+    # refused unless this is true; attempts and the backoff of retried deliveries.
+    allow_private_targets: bool = False
+    max_attempts: int = Field(default=5, ge=1)
+    retry_base_seconds: float = Field(default=2.0, ge=0)
+
+    @field_validator("webhooks")
+    @classmethod
+    def _unique_names(cls, value: list[WebhookSettings]) -> list[WebhookSettings]:
+        names = [webhook.name for webhook in value]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"webhook names must be unique; repeated: {', '.join(repeated)}")
+        return value
 
 
 # ---------------------------------------------------------------- rate_limit

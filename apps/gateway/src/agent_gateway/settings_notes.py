@@ -41,7 +41,6 @@ class SettingNote:
 
 # Sections whose capability is not built yet: accepted so a workspace loads, and reported.
 _SECTIONS_NOT_IN_EFFECT = {
-    "notifications": "notification delivery (Slack, webhooks) is not in this release",
     "memory": "agent memory is not in this release",
     "mcp": "MCP servers are not in this release",
     "dashboard": "the web dashboard is not in this release",
@@ -99,14 +98,6 @@ def agent_notes(agent: AgentDefinition) -> list[SettingNote]:
             bool(agent.schedules) and agent.scope is AgentScope.PERSONAL,
             "a personal agent's schedules are listed, not fired: a scheduled run has no user "
             "whose configuration it could use",
-        ),
-        "notifications": (
-            bool(
-                agent.notifications.on_complete
-                or agent.notifications.on_error
-                or agent.notifications.on_timeout
-            ),
-            "notification delivery is not in this release",
         ),
         "memory": (
             agent.memory.enabled,

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.integration
 PUBLIC = {"/v1/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 # Path parameters that name something every caller shares (an agent, a skill, a tool, a
-# schedule).
-SHARED_PARAMETERS = {"agent_id", "skill_id", "name", "schedule_id"}
+# schedule, a notification delivery).
+SHARED_PARAMETERS = {"agent_id", "skill_id", "name", "schedule_id", "delivery_id"}
 
 # Routes whose path names a user's own resource, and what another user gets from them.
 OWNED: dict[tuple[str, str], int] = {
@@ -147,6 +147,7 @@ async def alice_resources(http: httpx.AsyncClient) -> dict[str, str]:
         "skill_id": "lookup",
         "name": "stock-level",
         "schedule_id": "assistant:daily",
+        "delivery_id": "no-such-delivery",
     }
 
 
@@ -213,6 +214,8 @@ async def test_the_scope_of_each_route(gateway: Gateway) -> None:
         "POST /v1/schedules/{schedule_id:path}/pause": "schedules:manage",
         "POST /v1/schedules/{schedule_id:path}/resume": "schedules:manage",
         "POST /v1/schedules/{schedule_id:path}/trigger": "schedules:manage",
+        "GET /v1/notifications": "notifications:read",
+        "POST /v1/notifications/{delivery_id}/retry": "admin",
     }
     assert {k: table.get(k) for k in expected} == expected
 

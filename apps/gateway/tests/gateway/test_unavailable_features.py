@@ -42,7 +42,10 @@ NEEDS_AN_EXTRA: dict[str, tuple[Callable[[Gateway], Any], str]] = {
 async def test_a_feature_without_its_adapter_stops_startup_with_the_install_line(
     feature: str, write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for adapter in ("agent_gateway_oauth2", "agent_gateway_redis", "agent_gateway_rabbitmq"):
+    for adapter in (
+        "agent_gateway_oauth2", "agent_gateway_redis", "agent_gateway_rabbitmq",
+        "agent_gateway_slack", "agent_gateway_webhooks",
+    ):  # fmt: skip
         monkeypatch.setitem(sys.modules, adapter, None)  # as if it were not installed
     configure, extra = NEEDS_AN_EXTRA[feature]
     gw = Gateway(workspace=write_workspace())
@@ -149,13 +152,17 @@ async def test_the_dashboard_is_refused_as_unavailable_in_this_release(
     assert not gw.started
 
 
-async def test_custom_notification_backends_are_refused_as_unavailable(
+async def test_a_custom_notification_backend_is_delivered_through(
     write_workspace: WriteWorkspace,
 ) -> None:
     gw = Gateway(workspace=write_workspace(), auth=False)
-    gw.use_notifications(RecordingNotificationBackend())
-    with pytest.raises(ConfigError, match="notification delivery is not available"):
-        await gw.startup()
+    email = RecordingNotificationBackend("email")
+    gw.use_notifications(email)
+    async with gw:
+        assert gw.services is not None
+        dispatcher = gw.services.runtime.notifications
+        assert dispatcher is not None
+        assert dispatcher.backends == {"email": email}
 
 
 async def test_use_notifications_none_clears_what_would_have_failed(

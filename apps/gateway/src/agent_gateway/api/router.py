@@ -13,6 +13,7 @@ from agent_gateway.api.routes import (
     conversations,
     executions,
     health,
+    notifications,
     schedules,
     sessions,
     skills,
@@ -36,6 +37,6 @@ def install_api_routes(app: FastAPI) -> None:
 
 def _protected_route_modules() -> list[ModuleType]:
     return [
-        agents, chat, sessions, conversations, executions, schedules, skills, tools, admin,
-        user_config,
+        agents, chat, sessions, conversations, executions, schedules, notifications, skills,
+        tools, admin, user_config,
     ]  # fmt: skip

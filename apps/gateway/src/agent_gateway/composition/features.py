@@ -31,10 +31,6 @@ def check_available_features(fluent: FluentOptions) -> None:
             "use_file_memory(): file memory is not available in this release; pass a memory "
             "backend with gw.use_memory(...) instead"
         )
-    if fluent.notification_backends:
-        raise ConfigError(
-            "use_notifications(): notification delivery is not available in this release"
-        )
     if fluent.dashboard is not None:
         raise ConfigError("use_dashboard(): the web dashboard is not available in this release")
 
