@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,20 @@ async def test_without_the_opt_in_a_private_target_is_refused_and_logged(
     assert "127.0.0.1" in hook["last_error"]
     assert "allow_private_targets" in hook["last_error"]
     assert receiver.requests == []
+
+
+async def test_slack_rate_limiting_is_waited_out_then_delivered(
+    configure: Callable[..., None],
+    new_gateway: NewGateway,
+    slack: FakeSlackServer,
+    eventually: Eventually,
+) -> None:
+    configure()
+    slack.rate_limit_next(1, retry_after=1)
+    async with new_gateway() as gw:
+        items = await invoke_and_settle(gw, eventually)
+    hook = next(i for i in items if i["channel"] == "slack")
+    assert (hook["status"], hook["attempts"]) == ("delivered", 2)
+    assert [request.ok for request in slack.requests] == [False, True]
+    created, delivered = (datetime.fromisoformat(hook[k]) for k in ("created_at", "delivered_at"))
+    assert (delivered - created).total_seconds() >= 1.0  # Slack's Retry-After was honoured
