@@ -5,20 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self, TextIO
+from typing import Any, TextIO
 
 from aiohttp import web
 
 from agent_gateway_core.testing.scripted_llm import ScriptedReply
 from agent_gateway_testing.fake_openai import wire
+from agent_gateway_testing.served import Served
 
 Responder = Callable[[dict[str, Any]], ScriptedReply]
 
@@ -35,7 +33,7 @@ class RecordedRequest:
     headers: Mapping[str, str]  # case-insensitive, as sent
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(Served):
     """Serves ``POST /v1/chat/completions`` (JSON and SSE) and ``GET /v1/models``.
 
     Replies come from a FIFO queue filled with :meth:`push`; when it is empty, ``responder``
@@ -47,6 +45,8 @@ class FakeOpenAIServer:
     submitted message reached the model. Use it as ``async with FakeOpenAIServer() as server`` or, from sync code,
     ``with FakeOpenAIServer().running_in_thread() as server``.
     """
+
+    thread_name = "fake-openai"
 
     def __init__(
         self,
@@ -137,33 +137,6 @@ class FakeOpenAIServer:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    @contextmanager
-    def running_in_thread(self) -> Iterator[Self]:
-        """Serve from a background thread with its own event loop, for sync callers."""
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="fake-openai", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(self.start(), loop).result()
-            yield self
-        finally:
-            asyncio.run_coroutine_threadsafe(self.aclose(), loop).result()
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-            loop.close()
 
     # ------------------------------------------------------------------ handlers
 

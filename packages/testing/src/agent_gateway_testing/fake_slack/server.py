@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
-import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
 
 from agent_gateway_testing.fake_slack.block_kit import block_kit_problems
+from agent_gateway_testing.served import Served
 
 DEFAULT_TOKEN = "xoxb-fake-slack-token"
 DEFAULT_CHANNELS = ("#agent-alerts", "#general")
@@ -65,7 +62,7 @@ class SlackRequest:
         return self.body.get("blocks")
 
 
-class FakeSlackServer:
+class FakeSlackServer(Served):
     """Serves ``POST /api/chat.postMessage`` (JSON or form body) like Slack's Web API.
 
     A request needs ``Authorization: Bearer <token>`` (or a ``token`` field): none is
@@ -82,6 +79,8 @@ class FakeSlackServer:
     ``async with FakeSlackServer() as slack`` or, from sync code,
     ``with FakeSlackServer().running_in_thread() as slack``.
     """
+
+    thread_name = "fake-slack"
 
     def __init__(
         self,
@@ -175,33 +174,6 @@ class FakeSlackServer:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    @contextmanager
-    def running_in_thread(self) -> Iterator[Self]:
-        """Serve from a background thread with its own event loop, for sync callers."""
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="fake-slack", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(self.start(), loop).result()
-            yield self
-        finally:
-            asyncio.run_coroutine_threadsafe(self.aclose(), loop).result()
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-            loop.close()
 
     # ------------------------------------------------------------------ handlers
 
