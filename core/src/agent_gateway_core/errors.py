@@ -18,6 +18,7 @@ subclasses it, so both ``except`` forms work::
     │   ├── SessionNotFoundError
     │   ├── ScheduleNotFoundError
     │   ├── SchedulerNotActiveError        schedules asked of a gateway whose scheduler is off
+    │   ├── NotificationNotFoundError      no delivery with this id in the notification log
     │   ├── SkillNotFoundError
     │   ├── ToolNotFoundError
     │   └── AgentConfigNotFoundError       the caller has no configuration of this personal agent
@@ -167,6 +168,14 @@ class ScheduleNotFoundError(NotFoundError):
     def __init__(self, schedule_id: str) -> None:
         self.schedule_id = schedule_id
         super().__init__(f"schedule not found: {schedule_id!r}")
+
+
+class NotificationNotFoundError(NotFoundError):
+    code = "notification_not_found"
+
+    def __init__(self, delivery_id: str) -> None:
+        self.delivery_id = delivery_id
+        super().__init__(f"notification delivery not found: {delivery_id!r}")
 
 
 class SchedulerNotActiveError(NotFoundError):

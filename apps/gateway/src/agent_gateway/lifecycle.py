@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from agent_gateway.composition.model_clients import workspace_models
 from agent_gateway.composition.notifications import (
     check_notification_targets,
     open_notification_backends,
+    warn_about_channels_without_backend,
 )
 from agent_gateway.composition.scheduler import claims_described, scheduler_config
 from agent_gateway.composition.workspace import load_gateway_workspace
@@ -24,7 +25,6 @@ from agent_gateway.options import FluentOptions
 from agent_gateway.services import GatewayServices
 from agent_gateway.settings import GatewaySettings
 from agent_gateway.workspace_reload import WorkspaceReload
-from agent_gateway_core.domain.agent import AgentDefinition
 from agent_gateway_core.engine.hooks import HookRegistry
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.notifications import DeliveryConfig
@@ -118,7 +118,7 @@ async def start_services(
         )
         check_notification_targets(workspace.agents.values(), settings.notifications, fluent)
         backends = await open_notification_backends(settings.notifications, fluent, stack)
-        if backends or _declares_notifications(workspace.agents.values()):
+        if backends or any(a.notifications.targets() for a in workspace.agents.values()):
             # Even with no backend: the deliveries are logged, failed, saying why.
             runtime.start_notifications(
                 backends,
@@ -127,7 +127,7 @@ async def start_services(
                     retry_base_seconds=settings.notifications.retry_base_seconds,
                 ),
             )
-        _warn_about_channels_without_backend(workspace.agents.values(), backends)
+        warn_about_channels_without_backend(workspace.agents.values(), backends)
         if settings.scheduler.enabled and fluent.run_scheduler:
             await _start_scheduler(runtime, settings, container)
         if queue is not None and settings.queue.workers > 0:
@@ -138,29 +138,6 @@ async def start_services(
     except BaseException:
         await stack.aclose()
         raise
-
-
-def _declares_notifications(agents: Iterable[AgentDefinition]) -> bool:
-    return any(
-        agent.notifications.on_complete
-        or agent.notifications.on_error
-        or agent.notifications.on_timeout
-        for agent in agents
-    )
-
-
-def _warn_about_channels_without_backend(
-    agents: Iterable[AgentDefinition], backends: Mapping[str, object]
-) -> None:
-    for agent in agents:
-        for event in ("on_complete", "on_error", "on_timeout"):
-            for target in getattr(agent.notifications, event):
-                if target.channel not in backends:
-                    logger.warning(
-                        "agents/%s/AGENT.md notifications.%s: no %r notification backend is "
-                        "configured; those deliveries will be logged as failed",
-                        agent.id, event, target.channel,
-                    )  # fmt: skip
 
 
 async def _start_scheduler(

@@ -95,6 +95,14 @@ class NotificationConfig(BaseModel):
     on_error: tuple[NotificationTarget, ...] = ()
     on_timeout: tuple[NotificationTarget, ...] = ()
 
+    def targets(self) -> list[tuple[str, NotificationTarget]]:
+        """Every ``(event key, target)``, in the order declared; empty when none is."""
+        return [
+            (event, target)
+            for event in ("on_complete", "on_error", "on_timeout")
+            for target in getattr(self, event)
+        ]
+
 
 class ContextFile(BaseModel):
     """A file appended to the system prompt: ``agents/<id>/context/*.md`` or one in ``context:``.

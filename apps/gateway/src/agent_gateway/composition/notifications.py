@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from agent_gateway.composition.extras import import_adapter
@@ -50,7 +50,9 @@ async def open_notification_backends(
             allow_private_targets=settings.allow_private_targets,
         )
         add(webhooks)
-        await _warn_about_refused_targets(module, endpoints, settings.allow_private_targets)
+        # A static webhook the SSRF guard will refuse is said at startup, not at first send.
+        for name, problem in (await webhooks.vet_endpoints()).items():
+            logger.warning("webhook %r: %s", name, problem)
     for backend in fluent.notification_backends:
         add(backend)
     return backends
@@ -95,16 +97,6 @@ def _webhook_endpoints(
     return list(endpoints.values())
 
 
-async def _warn_about_refused_targets(
-    module: Any, endpoints: list[dict[str, Any]], allow_private: bool
-) -> None:
-    """A static webhook the SSRF guard will refuse is said at startup, not at first send."""
-    for endpoint in endpoints:
-        problem = await module.vet(endpoint["url"], allow_private=allow_private)
-        if problem:
-            logger.warning("webhook %r: %s", endpoint["name"], problem)
-
-
 def check_notification_targets(
     agents: Iterable[AgentDefinition], settings: NotificationsSettings, fluent: FluentOptions
 ) -> None:
@@ -113,17 +105,31 @@ def check_notification_targets(
     known = {w.name for w in settings.webhooks} | {w.name for w in fluent.webhooks}
     problems = []
     for agent in agents:
-        for event in ("on_complete", "on_error", "on_timeout"):
-            for target in getattr(agent.notifications, event):
-                if target.channel != "webhook" or target.url or target.target in known:
-                    continue
-                names = ", ".join(sorted(known)) or "none is configured"
-                problems.append(
-                    WorkspaceProblem(
-                        f"agents/{agent.id}/AGENT.md",
-                        f"notifications.{event}: unknown webhook {target.target!r} "
-                        f"(webhooks: {names}; see notifications.webhooks in gateway.yaml)",
-                    )
+        for event, target in agent.notifications.targets():
+            if target.channel != "webhook" or target.url or target.target in known:
+                continue
+            names = ", ".join(sorted(known)) or "none is configured"
+            problems.append(
+                WorkspaceProblem(
+                    f"agents/{agent.id}/AGENT.md",
+                    f"notifications.{event}: unknown webhook {target.target!r} "
+                    f"(webhooks: {names}; see notifications.webhooks in gateway.yaml)",
                 )
+            )
     if problems:
         raise WorkspaceError(problems)
+
+
+def warn_about_channels_without_backend(
+    agents: Iterable[AgentDefinition], backends: Mapping[str, NotificationBackend]
+) -> None:
+    """A target whose channel no backend serves is said at startup; its deliveries are
+    logged as failed, saying so."""
+    for agent in agents:
+        for event, target in agent.notifications.targets():
+            if target.channel not in backends:
+                logger.warning(
+                    "agents/%s/AGENT.md notifications.%s: no %r notification backend is "
+                    "configured; those deliveries will be logged as failed",
+                    agent.id, event, target.channel,
+                )  # fmt: skip

@@ -14,14 +14,10 @@ from agent_gateway.api.notification_schemas import NotificationDeliveryOut, Noti
 from agent_gateway.api.safe_json import json_response
 from agent_gateway_core.domain.auth import Scope
 from agent_gateway_core.domain.notification import DeliveryStatus
-from agent_gateway_core.errors import ConflictError, NotFoundError
+from agent_gateway_core.errors import ConflictError, NotificationNotFoundError
 from agent_gateway_core.ports.persistence.notifications import NotificationQuery
 
 router = protected_router(tags=["Notifications"], responses=STORE_RESPONSES)
-
-
-class DeliveryNotFoundError(NotFoundError):
-    code = "notification_not_found"
 
 
 @router.get(
@@ -78,7 +74,7 @@ async def retry_notification(delivery_id: str, services: Services) -> Response:
     store = services.persistence.notifications
     delivery = await store.get(delivery_id)
     if delivery is None:
-        raise DeliveryNotFoundError(f"notification delivery not found: {delivery_id!r}")
+        raise NotificationNotFoundError(delivery_id)
     dispatcher = services.runtime.notifications
     if dispatcher is None:
         raise ConflictError("no notification backend is configured, so nothing would send it")
