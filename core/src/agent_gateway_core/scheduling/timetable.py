@@ -42,13 +42,6 @@ class Timetable:
     def __init__(self) -> None:
         self._entries: dict[str, tuple[ScheduleRecord, datetime | None]] = {}
 
-    def __contains__(self, schedule_id: str) -> bool:
-        return schedule_id in self._entries
-
-    def next_occurrence(self, schedule_id: str) -> datetime | None:
-        entry = self._entries.get(schedule_id)
-        return entry[1] if entry else None
-
     def earliest(self) -> datetime | None:
         pending = [at for _, at in self._entries.values() if at is not None]
         return min(pending, default=None)
