@@ -159,6 +159,7 @@ async def test_an_api_tier_accepts_and_two_worker_processes_run_each_execution_o
 ) -> None:
     port = await tiers.api()
     workers = [await tiers.worker("worker-1"), await tiers.worker("worker-2")]
+    assert "scheduler started" not in tiers.log("worker-1")  # the API tier fires schedules
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{port}", headers=KEY, timeout=30
     ) as client:
