@@ -35,6 +35,7 @@ from sqlalchemy.pool import NullPool
 
 from agent_gateway_core.domain.events import EventType, NewEvent
 from agent_gateway_core.domain.execution import ExecutionStatus
+from agent_gateway_core.domain.memory import MemoryScope
 from agent_gateway_core.domain.notification import (
     DeliveryStatus,
     NotificationDelivery,
@@ -641,3 +642,32 @@ async def test_downgrading_the_delivery_queue_fails_what_is_still_pending(
     ]
     assert columns == [column.name for column in old_deliveries("", schema).columns]
     assert await current(url, schema) == "0004"
+
+
+@pytest.mark.parametrize("table_prefix", ["", "agw_"])
+async def test_upgrading_adds_the_memories_table_and_downgrading_drops_it(
+    database: dict[str, Any], table_prefix: str
+) -> None:
+    url, schema = database["url"], database["schema"]
+    memories = f"{table_prefix}memories"
+    await upgrade(url, schema, table_prefix, "0005")
+    assert memories not in await table_names(url, schema)
+
+    scope = MemoryScope(agent_id="helper", user_id="alice")
+    async with SqlAlchemyPersistence(
+        url, schema=schema, table_prefix=table_prefix, migrate="upgrade"
+    ) as backend:
+        saved = await backend.memory.remember(scope, "Alice drinks green tea")
+        again = await backend.memory.remember(scope, "Alice drinks green tea")
+        listed = await backend.memory.list_all(scope)
+    assert (again, listed) == (saved, [saved])
+    assert memories in await table_names(url, schema)
+    assert await current(url, schema, table_prefix) == REVISIONS[-1] == "0006"
+
+    await downgrade(url, schema, table_prefix, "0005")
+    assert memories not in await table_names(url, schema)
+    assert await current(url, schema, table_prefix) == "0005"
+    async with SqlAlchemyPersistence(
+        url, schema=schema, table_prefix=table_prefix, migrate="upgrade"
+    ) as backend:
+        assert await backend.memory.list_all(scope) == []  # created anew, empty

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.integration
 
 USER_SECRET = "sk-live-user-secret-0123456789"
 MCP_SECRET = "mcp-bearer-credential-9876543210"
+MCP_HEADER_SECRET = "Bearer header-secret-5555"
+MCP_ENV_SECRET = "env-api-key-4444"
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -59,13 +61,21 @@ async def test_no_secret_is_stored_in_plaintext(
     backend: SqlAlchemyPersistence, database: dict[str, Any]
 ) -> None:
     config = user_config("user-1", "agent-a", secrets={"api_key": USER_SECRET})
-    server = mcp_server("files", credentials={"token": MCP_SECRET})
+    server = mcp_server("files", credentials={"token": MCP_SECRET}).model_copy(
+        update={
+            "headers": {"Authorization": MCP_HEADER_SECRET},
+            "env": {"GITHUB_TOKEN": MCP_ENV_SECRET},
+        }
+    )
     await backend.user_configs.save(config)
     await backend.mcp_servers.save(server)
     stored = await every_stored_value(database)
     assert "api_key" in stored  # the rows were read: the secret's name is there ...
     assert USER_SECRET not in stored  # ... but never its value
     assert MCP_SECRET not in stored
+    assert "GITHUB_TOKEN" in stored  # names of headers and environment variables are kept ...
+    assert MCP_HEADER_SECRET not in stored  # ... their values are sealed like credentials
+    assert MCP_ENV_SECRET not in stored
     assert await backend.user_configs.get("user-1", "agent-a") == config
     assert await backend.mcp_servers.get(server.id) == server
 

@@ -11,7 +11,8 @@ subclasses it, so both ``except`` forms work::
     │   ├── WorkspaceError                 one or more problems in workspace files (all listed)
     │   ├── AlreadyStartedError            (also RuntimeError) configuring after start
     │   ├── MissingExtraError              (also ImportError) an optional adapter isn't installed
-    │   └── SecretKeyMissingError          storing a secret with no secret key configured
+    │   ├── SecretKeyMissingError          storing a secret with no secret key configured
+    │   └── MemoryNotConfiguredError       a memory operation asked of a runtime without memory
     ├── NotFoundError                      (also LookupError)
     │   ├── AgentNotFoundError             (also ValueError)
     │   ├── ExecutionNotFoundError
@@ -19,6 +20,7 @@ subclasses it, so both ``except`` forms work::
     │   ├── ScheduleNotFoundError
     │   ├── SchedulerNotActiveError        schedules asked of a gateway whose scheduler is off
     │   ├── NotificationNotFoundError      no delivery with this id in the notification log
+    │   ├── McpServerNotFoundError         no MCP server with this id
     │   ├── SkillNotFoundError
     │   ├── ToolNotFoundError
     │   └── AgentConfigNotFoundError       the caller has no configuration of this personal agent
@@ -28,11 +30,13 @@ subclasses it, so both ``except`` forms work::
     │   └── ModelNotAllowedError           options.model names a model the workspace does not allow
     ├── OutputValidationError              model output fails the output_schema
     ├── ScheduleValidationError            (also ValueError)
+    ├── McpServerValidationError           (also ValueError) an MCP server config that cannot work
     ├── ConflictError
     │   ├── ScheduleConflictError
     │   ├── DuplicateError                 a store already holds this id
     │   ├── InvalidTransitionError         an execution state change the state machine forbids
     │   ├── IdempotencyConflictError       an idempotency key reused with a different request
+    │   ├── McpServerReadOnlyError         an MCP server from code or gateway.yaml, changed by API
     │   └── SetupRequiredError             a personal agent its caller has not configured
     ├── ExecutionError                     an execution did not complete normally
     │   ├── ExecutionCancelledError
@@ -185,6 +189,14 @@ class SchedulerNotActiveError(NotFoundError):
         super().__init__("the scheduler is not active (scheduler.enabled is false in gateway.yaml)")
 
 
+class McpServerNotFoundError(NotFoundError):
+    code = "mcp_server_not_found"
+
+    def __init__(self, server_id: str) -> None:
+        self.server_id = server_id
+        super().__init__(f"MCP server not found: {server_id!r}")
+
+
 class SkillNotFoundError(NotFoundError):
     code = "skill_not_found"
 
@@ -288,6 +300,18 @@ class ScheduleConflictError(ConflictError):
 
 class DuplicateError(ConflictError):
     code = "duplicate"
+
+
+class McpServerReadOnlyError(ConflictError):
+    """An MCP server registered in code or gateway.yaml: the admin API cannot change it."""
+
+    code = "mcp_server_read_only"
+
+
+class McpServerValidationError(AgentGatewayError, ValueError):
+    """An MCP server configuration given to the admin API cannot work as given."""
+
+    code = "invalid_mcp_server"
 
 
 class InvalidTransitionError(ConflictError):
@@ -571,6 +595,19 @@ class SecretKeyMissingError(ConfigError):
     """Storing a secret was asked for, but no key to encrypt it with is configured."""
 
     code = "secret_key_missing"
+
+
+class MemoryNotConfiguredError(ConfigError):
+    """A memory operation (such as compaction) was asked of a runtime that has no memory
+    manager, or whose memory policy turns memory off."""
+
+    code = "memory_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "memory is not configured: enable memory in gateway.yaml (memory.enabled) or give "
+            "the runtime a memory manager"
+        )
 
 
 class NotificationDeliveryError(AgentGatewayError):

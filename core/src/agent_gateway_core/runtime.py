@@ -30,12 +30,22 @@ from agent_gateway_core.engine.hooks import (
 from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
 from agent_gateway_core.engine.schemas import SchemaSource
 from agent_gateway_core.engine.tool_registry import ToolRegistry
-from agent_gateway_core.errors import ConfigError, WorkspaceError, WorkspaceProblem
+from agent_gateway_core.errors import (
+    ConfigError,
+    MemoryNotConfiguredError,
+    WorkspaceError,
+    WorkspaceProblem,
+)
+from agent_gateway_core.mcp_servers import McpServerDirectory, StaticMcpServer
+from agent_gateway_core.memory.compaction import MemoryCompactionResult
+from agent_gateway_core.memory.policy import MemoryPolicy
+from agent_gateway_core.memory.service import MemoryService
 from agent_gateway_core.notifications import DeliveryConfig, NotificationDispatcher
 from agent_gateway_core.personal_agents import PersonalAgentConfigs
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.execution_queue import Delivery, ExecutionQueue
 from agent_gateway_core.ports.llm_client import LLMClient
+from agent_gateway_core.ports.mcp_connector import McpConnector
 from agent_gateway_core.ports.memory_manager import MemoryManager
 from agent_gateway_core.ports.notification_backend import NotificationBackend
 from agent_gateway_core.ports.persistence.backend import PersistenceBackend
@@ -66,6 +76,11 @@ class Runtime:
     (see :mod:`agent_gateway_core.retrievers`); their optional ``initialize()`` runs in
     :meth:`start`, ``close()`` in :meth:`aclose`. With a workspace directory,
     ``await Runtime.embedded("./workspace", llm=...)`` loads it and wires an in-memory store.
+
+    With a ``memory`` manager, agents with ``memory.enabled`` get the caller's and the
+    agent-wide memories in their prompt and the memory tools; ``memory_policy``
+    (gateway.yaml's ``memory:``) adds extraction after turns, in the background, and
+    compaction (:meth:`compact_memory`). See :mod:`agent_gateway_core.memory`.
 
     Each runtime is one gateway *instance* (``instance_id``, random by default): from
     :meth:`start` on it holds a lease in the store, renewed every third of
@@ -111,6 +126,7 @@ class Runtime:
         queue: ExecutionQueue | None = None,
         clock: Clock | None = None,
         memory: MemoryManager | None = None,
+        memory_policy: MemoryPolicy | None = None,
         retrievers: Mapping[str, AnyRetriever] | None = None,
         tool_providers: Sequence[ToolProvider] = (),
         hooks: HookRegistry | None = None,
@@ -142,8 +158,22 @@ class Runtime:
             lease_seconds=instance_lease_seconds,
         )
         self._memory = memory
+        self._memory_policy = memory_policy or MemoryPolicy()
+        self._memory_service = (
+            MemoryService(
+                memory=memory,
+                policy=self._memory_policy,
+                llm=llm,
+                clock=self._clock,
+                workspace=lambda: self._engine.workspace,
+            )
+            if memory is not None and self._memory_policy.enabled
+            else None
+        )
         self._retrievers = RetrieverSet(retrievers)
         self._hooks = hooks or HookRegistry()
+        if self._memory_service is not None:
+            self._hooks.on(AGENT_INVOKE_AFTER, self._memory_service.execution_succeeded)
         self._cancellations = CancellationRegistry()
         self._input_schemas: dict[str, SchemaSource] = {}
         self._output_schemas: dict[str, SchemaSource] = {}
@@ -160,6 +190,7 @@ class Runtime:
         self._owns_persistence = False
         self._scheduler: SchedulerEngine | None = None
         self._notifications: NotificationDispatcher | None = None
+        self._mcp_servers: McpServerDirectory | None = None
         self._workspace_syncs: set[asyncio.Task[None]] = set()
         self._closed = False
         self._revision = 0
@@ -231,12 +262,16 @@ class Runtime:
             sync.cancel()
         await self._lease.stop_recovery()  # takes nothing on while closing
         await self._background.aclose()
+        if self._memory_service is not None:
+            await self._memory_service.aclose()  # extractions not done yet are dropped
         await self._final_writes.aclose(self._final_writes_drain)
         if self._notifications is not None:
             await self._notifications.aclose()  # pending deliveries stay in the log
         await self._lease.aclose()  # its executions ended: the lease goes
         await self._llm.aclose()
-        for provider in self._tools.providers.values():
+        if self._mcp_servers is not None:
+            await self._mcp_servers.aclose()
+        for provider in tuple(self._tools.providers.values()):
             await provider.aclose()
         await self._retrievers.close()
         if self._owns_persistence:
@@ -282,6 +317,10 @@ class Runtime:
     @property
     def memory_manager(self) -> MemoryManager | None:
         return self._memory
+
+    @property
+    def memory_policy(self) -> MemoryPolicy:
+        return self._memory_policy
 
     @property
     def queue(self) -> ExecutionQueue | None:
@@ -476,6 +515,38 @@ class Runtime:
         except Exception:  # a reload must not fail on it; the next reload or start retries
             logger.exception("the reloaded workspace's schedules could not be stored")
 
+    # ---------------------------------------------------------------- MCP servers
+
+    @property
+    def mcp_servers(self) -> McpServerDirectory | None:
+        """The MCP servers once :meth:`start_mcp_servers` ran, else ``None``."""
+        return self._mcp_servers
+
+    async def start_mcp_servers(
+        self,
+        connector: McpConnector,
+        static: Sequence[StaticMcpServer] = (),
+        *,
+        sync_interval_seconds: float = 5.0,
+    ) -> McpServerDirectory:
+        """Connect the MCP servers of ``static`` (code, gateway.yaml) and of the store's
+        ``mcp_servers``, and follow the store until :meth:`aclose`; returns the directory
+        (also :attr:`mcp_servers`). An unreachable server never fails this: its tools appear
+        when it comes up. See :class:`~agent_gateway_core.mcp_servers.McpServerDirectory`."""
+        if self._mcp_servers is not None:
+            return self._mcp_servers
+        directory = McpServerDirectory(
+            connector=connector,
+            store=self._persistence.mcp_servers,
+            registry=self._tools,
+            clock=self._clock,
+            static=static,
+            sync_interval_seconds=sync_interval_seconds,
+        )
+        self._mcp_servers = directory
+        await directory.start()
+        return directory
+
     # ---------------------------------------------------------------- notifications
 
     @property
@@ -619,6 +690,29 @@ class Runtime:
         The agent then refuses that user's runs (SetupRequiredError) until it is saved again."""
         return await self._personal.delete(agent_id, user_id=user_id)
 
+    # ---------------------------------------------------------------- memory
+
+    async def compact_memory(
+        self,
+        agent_id: str,
+        *,
+        user_id: str | None = None,
+        all_scopes: bool = False,
+        force: bool = False,
+    ) -> MemoryCompactionResult:
+        """Compact the agent's agent-wide memories and ``user_id``'s (every scope holding
+        memories with ``all_scopes``) where a scope holds more than
+        ``memory_policy.compaction.max_memories_per_scope`` (whatever its size with
+        ``force``); nothing when ``memory_policy.compaction.enabled`` is false. Returns the
+        counts per scope. Raises AgentNotFoundError, MemoryNotConfiguredError without a
+        memory manager or with memory off, and ConfigError when a scope needs compacting and
+        the agent has no model. See :mod:`agent_gateway_core.memory.compaction`."""
+        if self._memory_service is None:
+            raise MemoryNotConfiguredError
+        return await self._memory_service.compact(
+            agent_id, user_id=user_id, all_scopes=all_scopes, force=force
+        )
+
     # ---------------------------------------------------------------- internals
 
     async def _hand_back(self, record: ExecutionRecord) -> None:
@@ -648,4 +742,5 @@ class Runtime:
             output_schemas=self._output_schemas,
             final_writes=self._final_writes,
             owner=lambda: self._lease.owner,
+            memory_policy=self._memory_policy,
         )

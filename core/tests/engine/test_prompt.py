@@ -71,7 +71,7 @@ async def test_sections_come_in_order(harness) -> None:
         "Stay calm with angry customers.",
         "## glossary.md",
         "## Skill: Triage",
-        "## What you remember",
+        "## Memories from earlier conversations",
         "## Context from kb",
         "## Input",
         "Schedule: nightly sweep.",
@@ -80,7 +80,7 @@ async def test_sections_come_in_order(harness) -> None:
     ]
     positions = [prompt.index(marker) for marker in markers]
     assert positions == sorted(positions)
-    assert "- The billing ticket queue is slow." in prompt
+    assert "- [agent, semantic] The billing ticket queue is slow." in prompt
     assert "Billing tickets go to team B." in prompt
     assert '{"ticket": 7}' in prompt
 
@@ -171,7 +171,7 @@ async def test_memory_is_capped_at_max_injected_chars(harness) -> None:
     await harness.run(harness.engine(agent, memory=memory), "ticket")
 
     prompt = system_prompt(harness)
-    section = prompt[prompt.index("## What you remember") :]
+    section = prompt[prompt.index("<memories>\n") : prompt.index("\n</memories>")]
     remembered = [line for line in section.splitlines() if line.startswith("- ")]
     assert 1 <= len(remembered) < 10
     assert sum(len(line) + 1 for line in remembered) <= 120
@@ -183,7 +183,8 @@ async def test_memory_is_skipped_when_the_agent_does_not_enable_it(harness) -> N
 
     await harness.run(harness.engine(harness.agent(), memory=memory), "hello")
 
-    assert "remember" not in system_prompt(harness)
+    assert "hello secret" not in system_prompt(harness)
+    assert "<memories>\n" not in system_prompt(harness)
 
 
 async def test_personal_agents_recall_the_callers_memories_only(harness) -> None:

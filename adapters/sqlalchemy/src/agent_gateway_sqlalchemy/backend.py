@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import text
 
 from agent_gateway_core.errors import BackendUnavailableError
+from agent_gateway_core.ports.clock import Clock
+from agent_gateway_core.ports.memory_manager import MemoryManager
 from agent_gateway_core.ports.persistence import (
     ConversationStore,
     ExecutionStore,
@@ -32,6 +34,7 @@ from agent_gateway_sqlalchemy.postgres.conversations import SqlAlchemyConversati
 from agent_gateway_sqlalchemy.postgres.executions import SqlAlchemyExecutionStore
 from agent_gateway_sqlalchemy.postgres.idempotency import SqlAlchemyIdempotencyStore
 from agent_gateway_sqlalchemy.postgres.instances import SqlAlchemyInstanceStore
+from agent_gateway_sqlalchemy.postgres.memories import SqlAlchemyMemoryManager
 from agent_gateway_sqlalchemy.postgres.notifications import SqlAlchemyNotificationLogStore
 from agent_gateway_sqlalchemy.postgres.schedule_locks import SqlAlchemyScheduleLock
 from agent_gateway_sqlalchemy.postgres.schedules import SqlAlchemyScheduleStore
@@ -46,6 +49,7 @@ from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.executions import SqliteExecutionStore
 from agent_gateway_sqlalchemy.sqlite.idempotency import SqliteIdempotencyStore
 from agent_gateway_sqlalchemy.sqlite.instances import SqliteInstanceStore
+from agent_gateway_sqlalchemy.sqlite.memories import SqliteMemoryManager
 from agent_gateway_sqlalchemy.sqlite.notifications import SqliteNotificationLogStore
 from agent_gateway_sqlalchemy.sqlite.schedule_locks import SqliteScheduleLock
 from agent_gateway_sqlalchemy.sqlite.schedules import SqliteScheduleStore
@@ -69,6 +73,7 @@ class _Stores:
     idempotency: IdempotencyStore
     instances: InstanceStore
     schedule_locks: ScheduleLock
+    memory: MemoryManager
 
 
 class SqlAlchemyPersistence(PersistenceBackend):
@@ -78,7 +83,9 @@ class SqlAlchemyPersistence(PersistenceBackend):
     checks (``migrate="check"``) or upgrades (``migrate="upgrade"``) the schema. An in-memory
     SQLite database starts empty every time, so it is always brought to the newest schema.
     Secrets of user configs and MCP credentials are sealed with ``secret_box`` before they
-    reach the database.
+    reach the database. Beside the stores of the port, :attr:`memory` keeps the agents'
+    long-term memories in the same database, timestamped by ``clock`` (the system clock by
+    default).
 
     PostgreSQL runs on SQLAlchemy's async engine (asyncpg). SQLite runs every store call as one
     function on a thread of the backend's own, on one ``sqlite3`` connection in WAL mode (see
@@ -98,6 +105,7 @@ class SqlAlchemyPersistence(PersistenceBackend):
         connect_timeout_seconds: float = 5.0,
         statement_timeout_seconds: float = 10.0,
         sqlite_synchronous: SqliteSynchronous = "normal",
+        clock: Clock | None = None,
     ) -> None:
         self.settings = PersistenceSettings(
             url=url,
@@ -116,12 +124,12 @@ class SqlAlchemyPersistence(PersistenceBackend):
         self._database: SqliteDatabase | Database
         if self.settings.dialect == "sqlite":
             self._database = SqliteDatabase(self.settings, tables, name=name)
-            self._stores = _sqlite_stores(self._database, sealer)
+            self._stores = _sqlite_stores(self._database, sealer, clock)
         else:
             from agent_gateway_sqlalchemy.engine import create_engine
 
             self._database = Database(create_engine(self.settings), tables, name=name)
-            self._stores = _postgres_stores(self._database, sealer)
+            self._stores = _postgres_stores(self._database, sealer, clock)
 
     @classmethod
     def from_settings(
@@ -129,6 +137,7 @@ class SqlAlchemyPersistence(PersistenceBackend):
         settings: PersistenceSettings | Mapping[str, Any],
         *,
         secret_box: SecretBox | None = None,
+        clock: Clock | None = None,
     ) -> SqlAlchemyPersistence:
         """A backend from :class:`PersistenceSettings` or a config mapping (see ``from_mapping``)."""
         if not isinstance(settings, PersistenceSettings):
@@ -144,6 +153,7 @@ class SqlAlchemyPersistence(PersistenceBackend):
             connect_timeout_seconds=settings.connect_timeout_seconds,
             statement_timeout_seconds=settings.statement_timeout_seconds,
             sqlite_synchronous=settings.sqlite_synchronous,
+            clock=clock,
         )
 
     @property
@@ -186,6 +196,12 @@ class SqlAlchemyPersistence(PersistenceBackend):
     @property
     def schedule_locks(self) -> ScheduleLock:
         return self._stores.schedule_locks
+
+    @property
+    def memory(self) -> MemoryManager:
+        """The agents' long-term memories, in this database (not a PersistenceBackend store:
+        the gateway picks its memory backend on its own)."""
+        return self._stores.memory
 
     async def initialize(self) -> None:
         """Connect, then check or upgrade the schema; calling it again changes nothing.
@@ -255,7 +271,7 @@ def _select_one(connection: sqlite3.Connection) -> None:
     connection.execute("SELECT 1").fetchall()
 
 
-def _sqlite_stores(database: SqliteDatabase, sealer: Sealer) -> _Stores:
+def _sqlite_stores(database: SqliteDatabase, sealer: Sealer, clock: Clock | None) -> _Stores:
     executions = SqliteExecutionStore(database)
     return _Stores(
         executions=executions,
@@ -267,10 +283,11 @@ def _sqlite_stores(database: SqliteDatabase, sealer: Sealer) -> _Stores:
         idempotency=SqliteIdempotencyStore(database),
         instances=SqliteInstanceStore(database, executions),
         schedule_locks=SqliteScheduleLock(database),
+        memory=SqliteMemoryManager(database, clock),
     )
 
 
-def _postgres_stores(database: Database, sealer: Sealer) -> _Stores:
+def _postgres_stores(database: Database, sealer: Sealer, clock: Clock | None) -> _Stores:
     executions = SqlAlchemyExecutionStore(database)
     return _Stores(
         executions=executions,
@@ -282,4 +299,5 @@ def _postgres_stores(database: Database, sealer: Sealer) -> _Stores:
         idempotency=SqlAlchemyIdempotencyStore(database),
         instances=SqlAlchemyInstanceStore(database, executions),
         schedule_locks=SqlAlchemyScheduleLock(database),
+        memory=SqlAlchemyMemoryManager(database, clock),
     )

@@ -20,6 +20,7 @@ from agent_gateway.options import (
     WebhookOptions,
 )
 from agent_gateway_core.errors import AlreadyStartedError, ConfigError
+from agent_gateway_core.mcp_servers import joined_scopes, validate_server_name
 from agent_gateway_core.retrievers import as_retriever
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from agent_gateway_core.ports.notification_backend import NotificationBackend
     from agent_gateway_core.ports.persistence.backend import PersistenceBackend
     from agent_gateway_core.ports.retriever import AnyRetriever
+    from agent_gateway_core.ports.tool_provider import McpTokenProvider
 
 MCP_TRANSPORTS = ("stdio", "streamable_http")
 
@@ -267,13 +269,18 @@ class FluentConfiguration:
         return self
 
     def use_memory(self, backend: MemoryManager) -> Self:
-        """A memory backend for agents with ``memory.enabled: true``."""
+        """A memory backend (the MemoryManager port) for agents whose AGENT.md has
+        ``memory: {enabled: true}``; it turns memory on whatever gateway.yaml's
+        ``memory.enabled`` says. See docs/memory.md."""
         self._check_not_started()
         _choose(self._ports.memory, backend)
         return self
 
     def use_file_memory(self) -> Self:
-        """Built-in file memory (MEMORY.md per agent)."""
+        """The built-in file memory: structured markdown in the workspace,
+        ``agents/{id}/MEMORY.md`` for agent-wide memories and ``agents/{id}/memory/{user}.md``
+        per user, capped at gateway.yaml's ``memory.max_memory_md_lines`` lines. Zero
+        infrastructure; for replicas, use SQL persistence with ``memory.enabled: true``."""
         self._check_not_started()
         self._fluent.file_memory = True
         return self
@@ -290,14 +297,36 @@ class FluentConfiguration:
         env: dict[str, str] | None = None,
         url: str | None = None,
         headers: dict[str, str] | None = None,
-        credentials: dict[str, str] | None = None,
-        token_provider: Any | None = None,
+        credentials: dict[str, Any] | None = None,
+        token_provider: McpTokenProvider | None = None,
         enabled: bool = True,
     ) -> Self:
-        """Register an MCP server whose tools become ``{name}__{tool}``."""
+        """Register an MCP server whose tools become ``{name}__{tool}`` for the agents whose
+        AGENT.md lists it in ``mcp_servers:``.
+
+        ``transport`` is ``"stdio"`` (``command``, ``args``, ``env``: a subprocess, started at
+        startup, restarted if it dies) or ``"streamable_http"`` (``url``, ``headers``;
+        reconnected on failure). ``credentials`` (HTTP) is ``{"bearer_token": ...}``,
+        ``{"api_key": ..., "api_key_header": ...}`` or OAuth2 client credentials
+        (``{"auth_type": "oauth2_client_credentials", "token_url", "client_id",
+        "client_secret", "scopes"}``); a ``token_provider`` (``async get_token() -> str``)
+        takes precedence over them. Needs ``pip install agents-gateway[mcp]``.
+
+        Raises ValueError for another transport, a missing command or url, a name that
+        cannot prefix tool names, or a name already registered.
+        """
         self._check_not_started()
         if transport not in MCP_TRANSPORTS:
             raise ValueError(f"transport must be 'stdio' or 'streamable_http', got {transport!r}")
+        validate_server_name(name)
+        if name in self._fluent.mcp_servers:
+            raise ValueError(f"an MCP server named {name!r} is already registered")
+        given: dict[str, Any] = dict(credentials or {})
+        flat = joined_scopes(given)
+        given = flat if isinstance(flat, dict) else given
+        not_text = sorted(key for key, value in given.items() if not isinstance(value, str))
+        if not_text:
+            raise ValueError(f"MCP server {name!r}: credentials must be strings: {not_text}")
         if transport == "stdio" and not command:
             raise ValueError("a stdio MCP server needs a command")
         if transport == "streamable_http" and not url:
@@ -310,7 +339,7 @@ class FluentConfiguration:
             env=dict(env or {}),
             url=url,
             headers=dict(headers or {}),
-            credentials=dict(credentials or {}),
+            credentials=given,
             token_provider=token_provider,
             enabled=enabled,
         )

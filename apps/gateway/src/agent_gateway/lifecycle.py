@@ -12,6 +12,8 @@ from pathlib import Path
 from agent_gateway.auth.public_paths import PublicPaths
 from agent_gateway.composition.container import GatewayContainer, close_resources, provided
 from agent_gateway.composition.features import check_available_features
+from agent_gateway.composition.mcp import start_mcp_servers
+from agent_gateway.composition.memory import choose_memory, memory_policy
 from agent_gateway.composition.model_clients import workspace_models
 from agent_gateway.composition.notifications import (
     check_notification_targets,
@@ -78,7 +80,15 @@ async def start_services(
             persistence=persistence,
             queue=queue,
             clock=clock,
-            memory=await provided(container.memory),
+            memory=choose_memory(
+                settings=settings.memory,
+                chosen=await provided(container.memory),
+                file_memory=fluent.file_memory,
+                workspace_path=workspace_path,
+                persistence=persistence,
+                agents=workspace.agents.values(),
+            ),
+            memory_policy=memory_policy(settings.memory),
             retrievers=fluent.retrievers,
             hooks=host.hooks,
             tool_registry=host.tools,
@@ -89,6 +99,8 @@ async def start_services(
         stack.push_async_callback(runtime.aclose)
         host.configure(runtime)
         await runtime.start()
+        # Before the agents are checked: an AGENT.md may list an MCP tool by its name.
+        await start_mcp_servers(runtime, settings.mcp, fluent, clock)
         runtime.check_agents()
         services = GatewayServices(
             settings=settings,

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from agent_gateway.rate_limiting.rules import STORAGE_SCHEMES, parse_limits, parse_route_key
+from agent_gateway_core.mcp_servers import joined_scopes, validate_server_name
 
 
 class _Section(BaseModel):
@@ -53,28 +54,74 @@ class SchedulerSettings(_Section):
 
 class CompactionSettings(_Section):
     enabled: bool = True
-    max_memories_per_scope: int = 100
-    compact_ratio: float = 0.5
-    min_age_hours: int = 24
-    importance_threshold: float = 0.8
-    decay_factor: float = 0.95
+    max_memories_per_scope: int = Field(default=100, ge=1)
+    compact_ratio: float = Field(default=0.5, gt=0.0, le=1.0)
+    min_age_hours: float = Field(default=24, ge=0)
+    importance_threshold: float = Field(default=0.8, ge=0.0, le=1.0)
+    decay_factor: float = Field(default=0.95, gt=0.0, le=1.0)
 
 
 class MemorySettings(_Section):
+    """``memory:``, in effect (docs/memory.md). ``enabled: true`` gives agents whose AGENT.md
+    enables memory the database's memory (SQL persistence) or MEMORY.md files; a backend
+    given in code (``use_memory``, ``use_file_memory``) turns memory on by itself."""
+
     enabled: bool = False
-    max_injected_chars: int = 4000
+    max_injected_chars: int = Field(default=4000, gt=0)
     extraction_model: str | None = None
     auto_extract: bool = False
-    max_memory_md_lines: int = 200
+    max_memory_md_lines: int = Field(default=200, ge=4)  # a header and one memory fit
     compaction: CompactionSettings = Field(default_factory=CompactionSettings)
+    # Ours: at most one extraction per agent and user in this time; how long a prompt waits
+    # for the memory backend before going on without memories.
+    extraction_debounce_seconds: float = Field(default=30.0, ge=0)
+    recall_timeout_seconds: float = Field(default=5.0, gt=0)
 
 
 # ---------------------------------------------------------------- mcp
 
 
+class McpServerSettings(_Section):
+    """Ours: an MCP server declared in gateway.yaml (read-only in the admin API). The keys are
+    ``add_mcp_server``'s; secrets come from ``${VAR}`` references."""
+
+    name: str
+    transport: Literal["stdio", "streamable_http"]
+    command: str | None = None
+    args: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    url: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    credentials: dict[str, str] = Field(default_factory=dict)
+    enabled: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name_prefixes_tools(cls, value: str) -> str:
+        validate_server_name(value)  # McpServerValidationError is a ValueError
+        return value
+
+    @field_validator("credentials", mode="before")
+    @classmethod
+    def _scopes_as_one_string(cls, value: object) -> object:
+        return joined_scopes(value)
+
+
 class McpSettings(_Section):
-    tool_call_timeout_ms: int = 30_000
-    connection_timeout_ms: int = 10_000
+    tool_call_timeout_ms: int = Field(default=30_000, gt=0)
+    connection_timeout_ms: int = Field(default=10_000, gt=0)
+    # Ours: servers declared here, and how often a replica follows the admin API's changes.
+    servers: list[McpServerSettings] = Field(default_factory=list)
+    sync_interval_seconds: float = Field(default=5.0, gt=0)
+
+    @field_validator("servers")
+    @classmethod
+    def _unique_names(cls, value: list[McpServerSettings]) -> list[McpServerSettings]:
+        names = [server.name for server in value]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"MCP server names must be unique; repeated: {', '.join(repeated)}")
+        return value
 
 
 # ---------------------------------------------------------------- notifications

@@ -41,8 +41,6 @@ class SettingNote:
 
 # Sections whose capability is not built yet: accepted so a workspace loads, and reported.
 _SECTIONS_NOT_IN_EFFECT = {
-    "memory": "agent memory is not in this release",
-    "mcp": "MCP servers are not in this release",
     "dashboard": "the web dashboard is not in this release",
     "telemetry": "OpenTelemetry export is not in this release",
 }
@@ -85,8 +83,22 @@ def settings_notes(config: Mapping[str, Any]) -> list[SettingNote]:
 def workspace_notes(workspace: WorkspaceState) -> list[SettingNote]:
     """gateway.yaml's notes, then each agent's, by agent id."""
     notes = settings_notes(workspace.config)
+    memory = workspace.config.get("memory")
+    memory_on = isinstance(memory, Mapping) and memory.get("enabled") is True
     for agent_id in sorted(workspace.agents):
-        notes += agent_notes(workspace.agents[agent_id])
+        agent = workspace.agents[agent_id]
+        notes += agent_notes(agent)
+        if agent.memory.enabled and not memory_on:
+            notes.append(
+                SettingNote(
+                    "memory",
+                    "not_in_effect",
+                    "gateway.yaml does not enable memory (memory.enabled): this agent gets no "
+                    "memory unless the gateway is given a backend in code (use_file_memory, "
+                    "use_memory)",
+                    path=f"agents/{agent_id}/AGENT.md",
+                )
+            )
     return notes
 
 
@@ -99,12 +111,6 @@ def agent_notes(agent: AgentDefinition) -> list[SettingNote]:
             "a personal agent's schedules are listed, not fired: a scheduled run has no user "
             "whose configuration it could use",
         ),
-        "memory": (
-            agent.memory.enabled,
-            "needs a memory backend given in code (gw.use_memory); built-in file memory is "
-            "not in this release",
-        ),
-        "mcp_servers": (bool(agent.mcp_servers), "MCP servers are not in this release"),
         "delegates_to": (
             bool(agent.delegates_to),
             "agents delegating to agents is not in this release",

@@ -28,7 +28,7 @@ PUBLIC = {"/v1/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/red
 
 # Path parameters that name something every caller shares (an agent, a skill, a tool, a
 # schedule, a notification delivery).
-SHARED_PARAMETERS = {"agent_id", "skill_id", "name", "schedule_id", "delivery_id"}
+SHARED_PARAMETERS = {"agent_id", "skill_id", "name", "schedule_id", "delivery_id", "server_id"}
 
 # Routes whose path names a user's own resource, and what another user gets from them.
 OWNED: dict[tuple[str, str], int] = {
@@ -148,6 +148,7 @@ async def alice_resources(http: httpx.AsyncClient) -> dict[str, str]:
         "name": "stock-level",
         "schedule_id": "assistant:daily",
         "delivery_id": "no-such-delivery",
+        "server_id": "no-such-server",
     }
 
 
@@ -216,6 +217,15 @@ async def test_the_scope_of_each_route(gateway: Gateway) -> None:
         "POST /v1/schedules/{schedule_id:path}/trigger": "schedules:manage",
         "GET /v1/notifications": "notifications:read",
         "POST /v1/notifications/{delivery_id}/retry": "admin",
+        "GET /v1/admin/mcp-servers": "admin",
+        "POST /v1/admin/mcp-servers": "admin",
+        "GET /v1/admin/mcp-servers/{server_id}": "admin",
+        "PUT /v1/admin/mcp-servers/{server_id}": "admin",
+        "DELETE /v1/admin/mcp-servers/{server_id}": "admin",
+        "POST /v1/admin/mcp-servers/{server_id}/refresh": "admin",
+        "POST /v1/admin/mcp-servers/{server_id}/test": "admin",
+        "GET /v1/admin/mcp-servers/{server_id}/tools": "admin",
+        "POST /v1/agents/{agent_id}/memory/compact": "agents:manage",
     }
     assert {k: table.get(k) for k in expected} == expected
 

@@ -203,10 +203,12 @@ def test_the_table_says_which_settings_are_not_in_effect(
     result = run_cli("check", "--workspace", root)
 
     assert result.exit_code == 0, result.output
-    assert "4 settings accepted with a note" in result.stdout
-    for field in ("mcp", "server.workers", "queue.redis_url", "persistence.db_schema"):
+    assert "3 settings accepted with a note" in result.stdout
+    for field in ("server.workers", "queue.redis_url", "persistence.db_schema"):
         assert field in result.stdout
-    assert "memory" not in result.stdout.split("accepted with a note")[1]  # enabled: false
+    noted = result.stdout.split("accepted with a note")[1]
+    assert "mcp" not in noted  # in effect since MCP servers landed
+    assert "memory" not in noted
 
 
 def test_the_existing_products_auth_settings_are_in_effect(
@@ -290,9 +292,34 @@ def test_agent_keys_not_in_effect_are_noted_per_file(
     notes = json.loads(result.stdout)["notes"]
     assert [(n["file"], n["field"], n["status"]) for n in notes] == [
         ("agents/reporter/AGENT.md", "schedules", "not_in_effect"),  # of a personal agent
-        ("agents/reporter/AGENT.md", "memory", "not_in_effect"),
         ("agents/reporter/AGENT.md", "delegates_to", "not_in_effect"),
+        # gateway.yaml does not enable memory, so the agent's memory is off (see the message)
+        ("agents/reporter/AGENT.md", "memory", "not_in_effect"),
     ]  # a personal scope is in effect: no note
+    assert "memory.enabled" in notes[-1]["message"]
+
+
+def test_agent_memory_is_in_effect_when_gateway_yaml_enables_it(
+    run_cli: RunCli, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(
+        {
+            "gateway.yaml": "memory: {enabled: true}\n",
+            "agents/keeper/AGENT.md": """
+                ---
+                description: Remembers.
+                memory: {enabled: true}
+                mcp_servers: [github]
+                ---
+                Remember.
+                """,
+        }
+    )
+
+    result = run_cli("check", "--workspace", root, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["notes"] == []
 
 
 def test_queue_keys_are_noted_only_when_the_chosen_backend_does_not_read_them(

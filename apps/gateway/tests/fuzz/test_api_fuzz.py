@@ -46,6 +46,7 @@ model:
 auth:
   api_keys:
     - {name: fuzz, key: sk-fuzz, scopes: ["*"]}
+memory: {enabled: true}  # the compaction route answers 503 without it
 """
 
 AGENTS = {

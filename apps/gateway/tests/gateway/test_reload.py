@@ -122,3 +122,29 @@ async def test_reload_true_watches_the_workspace(
         assert "reload failed, still serving the previous workspace" in caplog.text
         assert "model.temperature" in caplog.text
         assert set(gw.agents) == {"assistant"}
+
+
+def test_the_file_watcher_ignores_what_the_gateway_writes_itself(tmp_path: Path) -> None:
+    from agent_gateway.reloader import WorkspaceReloader
+
+    async def nothing() -> None:
+        return None
+
+    watched = WorkspaceReloader(tmp_path, nothing)._is_workspace_file
+    ignored = [
+        "agents/assistant/MEMORY.md",
+        "agents/assistant/memory/alice.md",
+        "agents/assistant/.MEMORY.md.lock",
+        "agents/assistant/memory/.alice.md.tmp",
+        ".agent-gateway/gateway.db",
+    ]
+    kept = [
+        "agents/assistant/AGENT.md",
+        "agents/assistant/BEHAVIOR.md",
+        "skills/lookup/SKILL.md",
+        "tools/stock/handler.py",
+        "gateway.yaml",
+        "MEMORY.md",  # not an agent's memory: a workspace file like any other
+    ]
+    assert [p for p in ignored if watched(None, str(tmp_path / p))] == []
+    assert [p for p in kept if watched(None, str(tmp_path / p))] == kept

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from agent_gateway import Gateway
+from agent_gateway_core.domain.memory import MemoryScope
 from agent_gateway_core.errors import ConfigError, MissingExtraError
 from agent_gateway_core.testing import InMemoryPersistence, RecordingNotificationBackend
 
@@ -44,7 +45,7 @@ async def test_a_feature_without_its_adapter_stops_startup_with_the_install_line
 ) -> None:
     for adapter in (
         "agent_gateway_oauth2", "agent_gateway_redis", "agent_gateway_rabbitmq",
-        "agent_gateway_slack", "agent_gateway_webhooks",
+        "agent_gateway_slack", "agent_gateway_webhooks", "agent_gateway_mcp",
     ):  # fmt: skip
         monkeypatch.setitem(sys.modules, adapter, None)  # as if it were not installed
     configure, extra = NEEDS_AN_EXTRA[feature]
@@ -134,13 +135,20 @@ async def test_a_disabled_mcp_server_needs_no_extra(write_workspace: WriteWorksp
         assert gw.started
 
 
-async def test_file_memory_is_refused_as_unavailable_in_this_release(
+async def test_file_memory_needs_no_extra_and_keeps_memory_md_in_the_workspace(
     write_workspace: WriteWorkspace,
 ) -> None:
-    gw = Gateway(workspace=write_workspace(), auth=False).use_file_memory()
-    with pytest.raises(ConfigError, match="file memory is not available in this release"):
-        await gw.startup()
-    assert not gw.started
+    root = write_workspace(
+        {
+            "agents/keeper/AGENT.md": "---\ndescription: Keeps.\nmemory: {enabled: true}\n---\nKeep.\n"
+        }
+    )
+    gw = Gateway(workspace=root, auth=False).use_file_memory()
+    async with gw:
+        memory = gw.memory_manager
+        assert memory is not None
+        await memory.remember(MemoryScope(agent_id="keeper"), "The office opens at 9")
+    assert "The office opens at 9" in (root / "agents/keeper/MEMORY.md").read_text()
 
 
 async def test_the_dashboard_is_refused_as_unavailable_in_this_release(

@@ -38,6 +38,7 @@ class Scope(StrEnum):
 
     AGENTS_READ = "agents:read"
     AGENTS_INVOKE = "agents:invoke"  # invoke and chat
+    AGENTS_MANAGE = "agents:manage"  # memory compaction (the existing product's name)
     SESSIONS_READ = "sessions:read"
     SESSIONS_WRITE = "sessions:write"
     EXECUTIONS_READ = "executions:read"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agent_gateway_core.domain.agent import AgentDefinition
@@ -12,6 +13,8 @@ from agent_gateway_core.engine.prompt import static_prompt
 from agent_gateway_core.engine.schemas import CompiledSchema, SchemaSource, first_schema
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.workspace.state import WorkspaceState
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,8 +40,11 @@ def build_plan(
     registry: ToolRegistry,
     input_schemas: Mapping[str, SchemaSource],
     output_schemas: Mapping[str, SchemaSource],
+    builtin_tools: Sequence[ToolDefinition] = (),
 ) -> AgentPlan:
-    tools = registry.tools_for(agent, workspace.skills)
+    """The plan of ``agent``. ``builtin_tools`` (the memory tools) are offered besides the
+    tools it declares; where it declares a tool of the same name, its own wins (logged)."""
+    tools = _with_builtin(agent, registry.tools_for(agent, workspace.skills), builtin_tools)
     input_source = first_schema(input_schemas.get(agent.id), agent.input_schema)
     output_source = first_schema(output_schemas.get(agent.id), agent.output_schema)
     return AgentPlan(
@@ -65,3 +71,20 @@ def build_plan(
             else None
         ),
     )
+
+
+def _with_builtin(
+    agent: AgentDefinition,
+    declared: Sequence[ToolDefinition],
+    builtin: Sequence[ToolDefinition],
+) -> tuple[ToolDefinition, ...]:
+    names = {tool.name for tool in declared}
+    for tool in builtin:
+        if tool.name in names:
+            # Plans are built once per agent and workspace snapshot: this is logged that often.
+            logger.info(
+                "agent %r declares its own tool %r: it is used instead of the built-in one",
+                agent.id,
+                tool.name,
+            )
+    return (*declared, *(tool for tool in builtin if tool.name not in names))

@@ -17,7 +17,7 @@ from agent_gateway_core.domain.execution import (
     StopReason,
 )
 from agent_gateway_core.domain.messages import Message
-from agent_gateway_core.domain.tool import ToolContext
+from agent_gateway_core.domain.tool import ToolContext, ToolDefinition
 from agent_gateway_core.engine.agent_loop import AgentLoop, LoopOutcome, ended, interrupted
 from agent_gateway_core.engine.agent_plan import AgentPlan, build_plan
 from agent_gateway_core.engine.cancellation import CancellationRegistry, CancellationToken
@@ -54,6 +54,8 @@ from agent_gateway_core.errors import (
     InputValidationError,
     LLMError,
 )
+from agent_gateway_core.memory.policy import MemoryPolicy
+from agent_gateway_core.memory.tools import memory_tools
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.ports.llm_client import LLMClient
 from agent_gateway_core.ports.memory_manager import MemoryManager
@@ -96,6 +98,10 @@ class ExecutionEngine:
 
     ``owner()`` is the gateway instance recorded as the owner of what it stores and starts
     (see :class:`~agent_gateway_core.background.lease.InstanceLease`).
+
+    With a ``memory`` manager (and a ``memory_policy`` that leaves memory on), agents with
+    ``memory.enabled`` get their memories in the prompt and the memory tools
+    (:mod:`agent_gateway_core.memory.tools`) besides their own.
     """
 
     def __init__(
@@ -114,6 +120,7 @@ class ExecutionEngine:
         output_schemas: Mapping[str, SchemaSource] | None = None,
         final_writes: FinalWrites | None = None,
         owner: Callable[[], str | None] = lambda: None,
+        memory_policy: MemoryPolicy | None = None,
     ) -> None:
         self._workspace = workspace
         self._tools = tools
@@ -124,7 +131,14 @@ class ExecutionEngine:
         self._output_schemas = dict(output_schemas or {})
         self._caller = ModelCaller(llm, self._hooks)
         self._runner = ToolRunner(tools, clock, self._hooks)
-        self._prompts = PromptAssembler(memory, retrievers or {}, workspace.context_retrieval)
+        memory_policy = memory_policy or MemoryPolicy()
+        self._prompts = PromptAssembler(
+            memory, retrievers or {}, workspace.context_retrieval, memory_policy
+        )
+        # Offered to every agent with memory.enabled, without it listing them in tools:.
+        self._memory_tools: tuple[ToolDefinition, ...] = (
+            memory_tools(memory) if memory is not None and memory_policy.enabled else ()
+        )
         self._schema_cache = SchemaCache()
         self._plans: dict[str, tuple[int, AgentPlan]] = {}
         self._recorder = ExecutionRecorder(
@@ -154,7 +168,12 @@ class ExecutionEngine:
         if cached is not None and cached[0] == self._tools.version:
             return cached[1]
         plan = build_plan(
-            agent, self._workspace, self._tools, self._input_schemas, self._output_schemas
+            agent,
+            self._workspace,
+            self._tools,
+            self._input_schemas,
+            self._output_schemas,
+            builtin_tools=self._memory_tools if agent.memory.enabled else (),
         )
         self._plans[agent_id] = (self._tools.version, plan)
         return plan

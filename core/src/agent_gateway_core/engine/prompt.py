@@ -3,9 +3,10 @@
 Sections, in order: the workspace's shared prompt and behaviour (``agents/AGENTS.md``,
 ``agents/BEHAVIOR.md``), the business context (``context:`` in gateway.yaml), the agent's
 prompt (AGENT.md body) and behaviour (its BEHAVIOR.md), its context files, its skills'
-instructions and workflows, a personal agent's user instructions, recalled memories, retrieved
-context, the request's input, the schedule's or call's instructions, and the output format
-when an output schema applies.
+instructions and workflows, a personal agent's user instructions, recalled memories (the
+caller's own and the agent-wide ones, quoted as data), retrieved context, the request's
+input, the schedule's or call's instructions, and the output format when an output schema
+applies.
 Everything up to the skills never changes within a workspace snapshot, so
 :func:`static_prompt` is built once per agent; the rest is assembled per request by
 :class:`PromptAssembler`. ``context_retrieval:`` in gateway.yaml bounds both: each context
@@ -21,17 +22,16 @@ import logging
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
-from agent_gateway_core.domain.agent import AgentDefinition, AgentScope
-from agent_gateway_core.domain.memory import MemoryScope
+from agent_gateway_core.domain.agent import AgentDefinition
 from agent_gateway_core.domain.skill import SkillDefinition, WorkflowStep
 from agent_gateway_core.engine.schemas import CompiledSchema
+from agent_gateway_core.memory.policy import MemoryPolicy
+from agent_gateway_core.memory.prompt_section import MemoryPromptSection
 from agent_gateway_core.ports.memory_manager import MemoryManager
 from agent_gateway_core.ports.retriever import RetrievalQuery, Retriever
 from agent_gateway_core.workspace.state import ContextRetrieval
 
 logger = logging.getLogger(__name__)
-
-MEMORY_RECALL_LIMIT = 20
 
 
 def static_prompt(
@@ -156,6 +156,10 @@ def user_instructions_section(instructions: str) -> str:
 class PromptAssembler:
     """Adds the per-request sections to an agent's static prompt.
 
+    Memories (for agents with ``memory.enabled``, when there is a memory manager and the
+    policy leaves memory on) are the caller's and the agent's, quoted as data: see
+    :mod:`agent_gateway_core.memory.prompt_section`.
+
     Retrievers are called concurrently, each within ``limits.retriever_timeout_seconds``; one
     that fails or times out is logged and left out. Their passages are kept whole, in the
     agent's retriever order, until the next would take the total past
@@ -167,8 +171,12 @@ class PromptAssembler:
         memory: MemoryManager | None,
         retrievers: Mapping[str, Retriever],
         limits: ContextRetrieval | None = None,
+        memory_policy: MemoryPolicy | None = None,
     ) -> None:
-        self._memory = memory
+        policy = memory_policy or MemoryPolicy()
+        self._memory = (
+            MemoryPromptSection(memory, policy) if memory is not None and policy.enabled else None
+        )
         self._retrievers = retrievers
         self._limits = limits or ContextRetrieval()
 
@@ -186,7 +194,7 @@ class PromptAssembler:
     ) -> str:
         lookups: list[Awaitable[str]] = []
         if self._memory is not None and agent.memory.enabled:
-            lookups.append(self._memory_section(self._memory, agent, message, user_id))
+            lookups.append(self._memory.build(agent, message, user_id))
         if agent.retrievers:
             lookups.append(self._retrieved_sections(agent, message, user_id))
         # Most agents have neither memory nor retrievers: then no task is created at all.
@@ -201,29 +209,6 @@ class PromptAssembler:
         if output_schema is not None:
             sections.append(output_instruction(output_schema))
         return "\n\n".join(s for s in sections if s)
-
-    async def _memory_section(
-        self, memory: MemoryManager, agent: AgentDefinition, message: str, user_id: str | None
-    ) -> str:
-        scope = MemoryScope(
-            agent_id=agent.id, user_id=user_id if agent.scope is AgentScope.PERSONAL else None
-        )
-        try:
-            records = await memory.recall(scope, message, MEMORY_RECALL_LIMIT)
-        except Exception:
-            logger.warning("memory recall failed for agent %r", agent.id, exc_info=True)
-            return ""
-        budget = agent.memory.max_injected_chars
-        lines: list[str] = []
-        for record in records:
-            line = f"- {record.content.strip()}"
-            if len(line) + 1 > budget:
-                break
-            budget -= len(line) + 1
-            lines.append(line)
-        if not lines:
-            return ""
-        return "## What you remember\n\n" + "\n".join(lines)
 
     async def _retrieved_sections(
         self, agent: AgentDefinition, message: str, user_id: str | None

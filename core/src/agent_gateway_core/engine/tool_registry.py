@@ -29,6 +29,7 @@ class _DynamicTools:
     providers: dict[str, ToolProvider] = field(default_factory=dict)
     provider_tools: dict[str, dict[str, ToolDefinition]] = field(default_factory=dict)
     version: int = 0
+    warned: set[tuple[str, str]] = field(default_factory=set)  # (agent, unknown MCP server)
 
 
 class ToolRegistry:
@@ -133,28 +134,48 @@ class ToolRegistry:
     def providers(self) -> Mapping[str, ToolProvider]:
         return self._dynamic.providers
 
+    def remove_provider(self, name: str) -> ToolProvider | None:
+        """Take a provider and its tools out (the caller closes it); ``None`` if unknown."""
+        provider = self._dynamic.providers.pop(name, None)
+        if self._dynamic.provider_tools.pop(name, None) is not None:
+            self._dynamic.version += 1
+        return provider
+
     async def refresh_providers(self) -> None:
         """Ask every provider for its tools. A provider that fails keeps its last known tools."""
-        for provider in tuple(self._dynamic.providers.values()):
-            try:
-                specs = await provider.list_tools()
-            except Exception:
-                logger.warning(
-                    "tool provider %r could not list its tools", provider.name, exc_info=True
-                )
-                continue
-            self._dynamic.provider_tools[provider.name] = {
-                f"{provider.name}{PROVIDER_SEPARATOR}{spec.name}": ToolDefinition(
-                    spec=spec.model_copy(
-                        update={"name": f"{provider.name}{PROVIDER_SEPARATOR}{spec.name}"}
-                    ),
-                    handler=None,
-                    source=ToolSource.PROVIDER,
-                    provider=provider.name,
-                )
-                for spec in specs
-            }
+        for name in tuple(self._dynamic.providers):
+            await self.refresh_provider(name, quiet=False)
+
+    async def refresh_provider(self, name: str, *, quiet: bool = True) -> None:
+        """Ask one provider for its tools; the version changes only when they did. A provider
+        that fails keeps its last known tools (the failure is logged unless ``quiet``)."""
+        provider = self._dynamic.providers.get(name)
+        if provider is None:
+            return
+        try:
+            specs = await provider.list_tools()
+        except Exception:
+            if not quiet:
+                logger.warning("tool provider %r could not list its tools", name, exc_info=True)
+            return
+        if self._dynamic.providers.get(name) is not provider:
+            return  # replaced or removed while it was listing
+        tools = {
+            f"{name}{PROVIDER_SEPARATOR}{spec.name}": ToolDefinition(
+                spec=spec.model_copy(update={"name": f"{name}{PROVIDER_SEPARATOR}{spec.name}"}),
+                handler=None,
+                source=ToolSource.PROVIDER,
+                provider=name,
+            )
+            for spec in specs
+        }
+        if self._dynamic.provider_tools.get(name) != tools:
+            self._dynamic.provider_tools[name] = tools
             self._dynamic.version += 1
+
+    def provider_tools(self, name: str) -> Mapping[str, ToolDefinition]:
+        """The tools last listed by provider ``name``, by their prefixed names."""
+        return self._dynamic.provider_tools.get(name, {})
 
     async def call_provider_tool(
         self, definition: ToolDefinition, arguments: dict[str, Any], context: ToolContext
@@ -222,8 +243,16 @@ class ToolRegistry:
                 "workspace or register them in code"
             )
         for server in agent.mcp_servers:
-            if server not in self._dynamic.providers:
-                logger.warning("agent %r lists unknown MCP server %r", agent.id, server)
+            if (
+                server not in self._dynamic.providers
+                and (agent.id, server) not in self._dynamic.warned
+            ):
+                self._dynamic.warned.add((agent.id, server))  # once: plans are rebuilt often
+                logger.warning(
+                    "agent %r lists MCP server %r, which is not connected or not registered",
+                    agent.id,
+                    server,
+                )
             for name, definition in self._dynamic.provider_tools.get(server, {}).items():
                 resolved.setdefault(name, definition)
         return tuple(resolved.values())

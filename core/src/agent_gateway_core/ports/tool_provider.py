@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from agent_gateway_core.domain.tool import ToolContext, ToolSpec
@@ -30,3 +32,29 @@ class ToolProvider(Protocol):
     ) -> Any: ...
 
     async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToolProviderStatus:
+    """How a provider that keeps a connection is doing, for health checks and admin views.
+
+    Providers may offer it as an optional ``status()`` method (not part of the port).
+    """
+
+    connected: bool
+    tool_count: int
+    error: str | None = None  # the last connection or listing failure, while not connected
+    restarts: int = 0  # reconnections after a lost connection, since start
+    connected_since: datetime | None = None
+
+
+@runtime_checkable
+class McpTokenProvider(Protocol):
+    """Gives the bearer token of an MCP server's HTTP requests (the existing product's
+    ``McpTokenProvider``; its ``server_name`` attribute is accepted and not needed).
+
+    ``get_token`` is called before each request and returns a valid access token, refreshing
+    it when needed; it raises to fail the request.
+    """
+
+    async def get_token(self) -> str: ...

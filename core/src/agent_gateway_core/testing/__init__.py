@@ -20,6 +20,7 @@ from agent_gateway_core.in_memory import (
 from agent_gateway_core.in_memory.schedule_lock import InMemoryScheduleLock
 from agent_gateway_core.testing.auth import FixedIdentityAuthProvider, StaticTokenAuthProvider
 from agent_gateway_core.testing.clock import ManualClock
+from agent_gateway_core.testing.mcp_connector import FakeMcpConnection, FakeMcpConnector
 from agent_gateway_core.testing.memory_manager import InMemoryMemoryManager
 from agent_gateway_core.testing.notifications import RecordingNotificationBackend
 from agent_gateway_core.testing.retriever import StaticRetriever
@@ -33,6 +34,8 @@ from agent_gateway_core.testing.scripted_llm import (
 from agent_gateway_core.testing.tool_provider import StaticToolProvider
 
 __all__ = [
+    "FakeMcpConnection",
+    "FakeMcpConnector",
     "FixedIdentityAuthProvider",
     "HmacSecretBox",
     "InMemoryConversationStore",

@@ -13,6 +13,7 @@ from agent_gateway_sqlalchemy.models.conversations import ConversationRow, Messa
 from agent_gateway_sqlalchemy.models.executions import ExecutionEventRow, ExecutionRow
 from agent_gateway_sqlalchemy.models.idempotency import IdempotencyRow
 from agent_gateway_sqlalchemy.models.instances import InstanceRow
+from agent_gateway_sqlalchemy.models.memories import MemoryRow
 from agent_gateway_sqlalchemy.models.notifications import NotificationDeliveryRow
 from agent_gateway_sqlalchemy.models.schedule_locks import ScheduleLockRow
 from agent_gateway_sqlalchemy.models.schedules import ScheduleRow
@@ -45,6 +46,7 @@ class Tables:
     idempotency_records: type[IdempotencyRow]
     gateway_instances: type[InstanceRow]
     schedule_locks: type[ScheduleLockRow]
+    memories: type[MemoryRow]
 
 
 @functools.cache
@@ -71,4 +73,5 @@ def build_metadata(table_prefix: str = "", schema: str | None = None) -> Tables:
         idempotency_records=concrete(IdempotencyRow),
         gateway_instances=concrete(InstanceRow),
         schedule_locks=concrete(ScheduleLockRow),
+        memories=concrete(MemoryRow),
     )

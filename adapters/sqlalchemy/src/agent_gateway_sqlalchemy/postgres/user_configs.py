@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from agent_gateway_core.domain.user_config import McpServerConfig, UserAgentConfig
-from agent_gateway_core.errors import ConfigError, DuplicateError
+from agent_gateway_core.errors import DuplicateError, SecretKeyMissingError
 from agent_gateway_core.ports.persistence.user_config import McpServerStore, UserConfigStore
 from agent_gateway_core.ports.secret_box import SecretBox
 from agent_gateway_sqlalchemy.database import Database
 from agent_gateway_sqlalchemy.postgres.statements import upsert
+
+MCP_SEALED_FIELDS = ("env", "headers", "credentials")
 
 _NO_KEY = (
     "storing or reading secrets needs a secret key: set AGENT_GATEWAY_SECRET_KEY "
@@ -42,9 +45,19 @@ class Sealer:
         box = self._required()
         return {name: box.decrypt(token) for name, token in tokens.items()}
 
+    def seal_fields(self, record: BaseModel, fields: Iterable[str]) -> dict[str, dict[str, str]]:
+        """The ``fields`` of ``record`` (each a name -> secret map), sealed."""
+        return {name: self.seal(getattr(record, name)) for name in fields}
+
+    def open_fields(
+        self, values: Mapping[str, Any], fields: Iterable[str]
+    ) -> dict[str, dict[str, str]]:
+        """The ``fields`` of a stored row, opened."""
+        return {name: self.open(values[name]) for name in fields}
+
     def _required(self) -> SecretBox:
         if self._box is None:
-            raise ConfigError(_NO_KEY)
+            raise SecretKeyMissingError(_NO_KEY)
         return self._box
 
 
@@ -94,7 +107,9 @@ class SqlAlchemyUserConfigStore(UserConfigStore):
 
 
 class SqlAlchemyMcpServerStore(McpServerStore):
-    """MCP servers keyed by id with unique names; ``credentials`` holds SecretBox tokens only."""
+    """MCP servers keyed by id with unique names; ``env``, ``headers`` and ``credentials``
+    hold SecretBox tokens only (an Authorization header or an API key in the environment is
+    as secret as a credential)."""
 
     def __init__(self, database: Database, sealer: Sealer) -> None:
         self._db = database
@@ -107,7 +122,7 @@ class SqlAlchemyMcpServerStore(McpServerStore):
         self._delete = delete(servers).where(servers.id == bindparam("id"))
 
     async def save(self, config: McpServerConfig) -> None:
-        row = config.model_dump() | {"credentials": self._sealer.seal(config.credentials)}
+        row = config.model_dump() | self._sealer.seal_fields(config, MCP_SEALED_FIELDS)
         async with self._db.write() as connection:
             try:
                 await connection.execute(self._upsert, row)
@@ -138,5 +153,5 @@ class SqlAlchemyMcpServerStore(McpServerStore):
         return self._config(row._asdict()) if row else None
 
     def _config(self, values: dict[str, Any]) -> McpServerConfig:
-        values["credentials"] = self._sealer.open(values["credentials"])
+        values |= self._sealer.open_fields(values, MCP_SEALED_FIELDS)
         return McpServerConfig.model_validate(values)

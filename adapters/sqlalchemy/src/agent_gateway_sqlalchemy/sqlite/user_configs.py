@@ -11,7 +11,7 @@ from agent_gateway_core.domain.user_config import McpServerConfig, UserAgentConf
 from agent_gateway_core.errors import DuplicateError
 from agent_gateway_core.ports.persistence.user_config import McpServerStore, UserConfigStore
 from agent_gateway_sqlalchemy.postgres.statements import upsert
-from agent_gateway_sqlalchemy.postgres.user_configs import Sealer
+from agent_gateway_sqlalchemy.postgres.user_configs import MCP_SEALED_FIELDS, Sealer
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.statement import SqliteStatement
 
@@ -54,7 +54,9 @@ class SqliteUserConfigStore(UserConfigStore):
 
 
 class SqliteMcpServerStore(McpServerStore):
-    """MCP servers keyed by id with unique names; ``credentials`` holds SecretBox tokens only."""
+    """MCP servers keyed by id with unique names; ``env``, ``headers`` and ``credentials``
+    hold SecretBox tokens only (an Authorization header or an API key in the environment is
+    as secret as a credential)."""
 
     def __init__(self, database: SqliteDatabase, sealer: Sealer) -> None:
         self._db = database
@@ -69,7 +71,7 @@ class SqliteMcpServerStore(McpServerStore):
         self._delete = database.compile(delete(servers).where(servers.id == bindparam("id")))
 
     async def save(self, config: McpServerConfig) -> None:
-        row = config.model_dump() | {"credentials": self._sealer.seal(config.credentials)}
+        row = config.model_dump() | self._sealer.seal_fields(config, MCP_SEALED_FIELDS)
 
         def save(connection: sqlite3.Connection) -> None:
             try:
@@ -100,5 +102,5 @@ class SqliteMcpServerStore(McpServerStore):
         return self._config(row) if row else None
 
     def _config(self, values: dict[str, Any]) -> McpServerConfig:
-        values["credentials"] = self._sealer.open(values["credentials"])
+        values |= self._sealer.open_fields(values, MCP_SEALED_FIELDS)
         return McpServerConfig.model_validate(values)

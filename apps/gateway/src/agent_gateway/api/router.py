@@ -13,6 +13,8 @@ from agent_gateway.api.routes import (
     conversations,
     executions,
     health,
+    mcp_servers,
+    memory,
     notifications,
     schedules,
     sessions,
@@ -38,5 +40,5 @@ def install_api_routes(app: FastAPI) -> None:
 def _protected_route_modules() -> list[ModuleType]:
     return [
         agents, chat, sessions, conversations, executions, schedules, notifications, skills,
-        tools, admin, user_config,
+        tools, admin, mcp_servers, memory, user_config,
     ]  # fmt: skip

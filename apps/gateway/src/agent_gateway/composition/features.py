@@ -26,11 +26,6 @@ def check_available_features(fluent: FluentOptions) -> None:
     """Raise for the first configured feature that cannot be served (see the module doc)."""
     for module, feature, extra in _required_adapters(fluent):
         import_adapter(module, feature=feature, extra=extra)
-    if fluent.file_memory:
-        raise ConfigError(
-            "use_file_memory(): file memory is not available in this release; pass a memory "
-            "backend with gw.use_memory(...) instead"
-        )
     if fluent.dashboard is not None:
         raise ConfigError("use_dashboard(): the web dashboard is not available in this release")
 

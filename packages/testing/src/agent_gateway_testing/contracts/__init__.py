@@ -10,6 +10,11 @@ from agent_gateway_testing.contracts.auth_provider import AuthProviderContract
 from agent_gateway_testing.contracts.clock import ClockContract
 from agent_gateway_testing.contracts.execution_queue import ExecutionQueueContract
 from agent_gateway_testing.contracts.llm_client import LLMClientContract, LLMHarness
+from agent_gateway_testing.contracts.mcp_connector import (
+    InvalidMcpConfig,
+    McpConnectorContract,
+    ServerSwitch,
+)
 from agent_gateway_testing.contracts.memory_manager import MemoryManagerContract
 from agent_gateway_testing.contracts.notification_backend import NotificationBackendContract
 from agent_gateway_testing.contracts.openai_http_client import (
@@ -47,8 +52,10 @@ __all__ = [
     "ExecutionStoreContract",
     "IdempotencyStoreContract",
     "InstanceStoreContract",
+    "InvalidMcpConfig",
     "LLMClientContract",
     "LLMHarness",
+    "McpConnectorContract",
     "McpServerStoreContract",
     "MemoryManagerContract",
     "NotificationBackendContract",
@@ -60,6 +67,7 @@ __all__ = [
     "ScheduleLockContract",
     "ScheduleStoreContract",
     "SecretBoxContract",
+    "ServerSwitch",
     "ToolProviderContract",
     "UserConfigStoreContract",
     "advance_manual_clock",

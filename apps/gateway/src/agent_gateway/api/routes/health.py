@@ -49,7 +49,24 @@ async def health_report(services: GatewayServices | None) -> dict[str, Any]:
         "started_at": services.started_at.isoformat(),
         "checks": checks,
         "recovery": _recovery(services),
+        "mcp_servers": _mcp_servers(services),
     }
+
+
+def _mcp_servers(services: GatewayServices) -> dict[str, dict[str, Any]]:
+    """Each MCP server's state and tool count; why one is down is in the log and the admin
+    API (an error may name a host)."""
+    directory = services.runtime.mcp_servers
+    if directory is None:
+        return {}
+    report: dict[str, dict[str, Any]] = {}
+    for view in directory.servers():
+        if not view.config.enabled:
+            state = "disabled"
+        else:
+            state = "connected" if view.status.connected else "unavailable"
+        report[view.config.name] = {"status": state, "tools": len(view.tools)}
+    return report
 
 
 def _recovery(services: GatewayServices) -> dict[str, Any]:

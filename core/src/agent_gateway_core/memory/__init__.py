@@ -1,0 +1,1 @@
+"""Long-term memory: backends that need no server, relevance, and the memory use cases."""
