@@ -3,7 +3,8 @@
     make run            # installs everything and starts this file on http://127.0.0.1:8000
 
 Agents, skills and the weather tool live in ./workspace as markdown; `convert-currency` below
-shows a code tool registered with @gw.tool.
+shows a code tool registered with @gw.tool, and `guides` a retriever: SQLite full-text search
+over the markdown files in ./guides, which the concierge agent reads from.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from pathlib import Path
 from typing import Annotated
 
 from agent_gateway import Gateway
+from agent_gateway_fts import MarkdownFolderRetriever
 
 # Fixed demo rates (units of each currency per 1 EUR), so the example runs offline.
 _RATES_PER_EUR = {"EUR": 1.0, "USD": 1.08, "GBP": 0.85, "JPY": 162.0, "CHF": 0.95}
 
-gw = Gateway(workspace=Path(__file__).parent / "workspace", title="Agent Gateway demo")
+_HERE = Path(__file__).parent
+gw = Gateway(workspace=_HERE / "workspace", title="Agent Gateway demo")
+gw.use_retriever("guides", MarkdownFolderRetriever(_HERE / "guides"))
 
 
 @gw.tool
