@@ -10,7 +10,12 @@ from agent_gateway_core.domain.execution import ExecutionKind, ExecutionOptions,
 from agent_gateway_core.domain.ids import new_execution_id, new_session_id
 from agent_gateway_core.domain.messages import Message
 from agent_gateway_core.engine.execution_engine import ExecutionEngine
-from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
+from agent_gateway_core.engine.request import (
+    NO_LABELS,
+    CallerLabels,
+    ExecutionRequest,
+    StreamItem,
+)
 from agent_gateway_core.errors import SessionNotFoundError
 from agent_gateway_core.ports.clock import Clock
 from agent_gateway_core.sessions import ConversationLog, SessionStore, merge_metadata
@@ -41,12 +46,13 @@ class ChatTurns:
         options: ExecutionOptions | None,
         user_id: str | None,
         execution_id: str | None = None,
+        labels: CallerLabels = NO_LABELS,
     ) -> tuple[str, ExecutionResult]:
         engine.plan_for(agent_id)  # unknown or disabled agent: fail before making a session
         sid = session_id or new_session_id()
         async with self._sessions.lock(sid):
             session, changed = await self._open(sid, session_id is None, agent_id, user_id, input)
-            result = await engine.run(_request(session, message, options, execution_id))
+            result = await engine.run(_request(session, message, options, execution_id, labels))
             await self._close(session, message, result, changed)
         return sid, result
 
@@ -61,12 +67,14 @@ class ChatTurns:
         options: ExecutionOptions | None,
         user_id: str | None,
         execution_id: str | None = None,
+        labels: CallerLabels = NO_LABELS,
     ) -> AsyncIterator[StreamItem]:
         engine.plan_for(agent_id)
         sid = session_id or new_session_id()
         async with self._sessions.lock(sid):
             session, changed = await self._open(sid, session_id is None, agent_id, user_id, input)
-            async for item in engine.stream(_request(session, message, options, execution_id)):
+            request = _request(session, message, options, execution_id, labels)
+            async for item in engine.stream(request):
                 if isinstance(item, ExecutionResult):
                     # Recorded before the caller sees the result, so its next turn sees it.
                     await self._close(session, message, item, changed)
@@ -119,6 +127,7 @@ def _request(
     message: str,
     options: ExecutionOptions | None,
     execution_id: str | None,
+    labels: CallerLabels,
 ) -> ExecutionRequest:
     return ExecutionRequest(
         agent_id=session.agent_id,
@@ -130,4 +139,6 @@ def _request(
         session_id=session.id,
         kind=ExecutionKind.CHAT,
         execution_id=execution_id or new_execution_id(),
+        idempotency_key=labels.idempotency_key,
+        tracking=labels.tracking,
     )

@@ -27,7 +27,7 @@ from agent_gateway_core.engine.hooks import (
     HookCallback,
     HookRegistry,
 )
-from agent_gateway_core.engine.request import ExecutionRequest, StreamItem
+from agent_gateway_core.engine.request import CallerLabels, ExecutionRequest, StreamItem
 from agent_gateway_core.engine.schemas import SchemaSource
 from agent_gateway_core.engine.tool_registry import ToolRegistry
 from agent_gateway_core.errors import (
@@ -600,11 +600,15 @@ class Runtime:
         user_id: str | None = None,
         *,
         execution_id: str | None = None,
+        idempotency_key: str | None = None,
+        tracking: str | None = None,
     ) -> tuple[str, ExecutionResult]:
         """One chat turn; returns ``(session_id, result)``. A ``session_id`` no longer in
         memory is restored from the conversation store, else SessionNotFoundError. ``input``
         is merged into the session's metadata. ``execution_id`` pre-assigns the turn's id
-        (an HTTP caller announces it before the turn runs); by default one is generated."""
+        (an HTTP caller announces it before the turn runs); by default one is generated.
+        ``idempotency_key`` and ``tracking`` are recorded on the turn's execution (the caller
+        enforces the key: see the HTTP API)."""
         return await self._chat.run(
             self._engine,
             agent_id,
@@ -614,6 +618,7 @@ class Runtime:
             options=options,
             user_id=user_id,
             execution_id=execution_id,
+            labels=CallerLabels(idempotency_key=idempotency_key, tracking=tracking),
         )
 
     def stream_chat(
@@ -626,9 +631,11 @@ class Runtime:
         user_id: str | None = None,
         *,
         execution_id: str | None = None,
+        idempotency_key: str | None = None,
+        tracking: str | None = None,
     ) -> AsyncIterator[StreamItem]:
         """A chat turn as a stream; the first item (StreamStarted) carries the session id.
-        ``execution_id`` pre-assigns the turn's id, as for :meth:`chat`."""
+        ``execution_id``, ``idempotency_key`` and ``tracking`` as for :meth:`chat`."""
         return self._chat.stream(
             self._engine,
             agent_id,
@@ -638,6 +645,7 @@ class Runtime:
             options=options,
             user_id=user_id,
             execution_id=execution_id,
+            labels=CallerLabels(idempotency_key=idempotency_key, tracking=tracking),
         )
 
     def get_session(self, session_id: str) -> Session | None:

@@ -12,7 +12,7 @@ import sqlite3
 
 from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
 
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 
 def version_table(table_prefix: str) -> str:

@@ -43,6 +43,7 @@ def request_from_record(
         parent_execution_id=record.parent_execution_id,
         schedule_id=record.schedule_id,
         idempotency_key=record.idempotency_key,
+        tracking=record.tracking,
         instructions=payload.get("instructions"),
         history=tuple(Message.model_validate(m) for m in payload.get("history", ())),
         record_created=True,

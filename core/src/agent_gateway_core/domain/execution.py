@@ -84,6 +84,9 @@ class ExecutionRecord(BaseModel):
     root_execution_id: str | None = None
     schedule_id: str | None = None
     idempotency_key: str | None = None
+    # A label the caller chose for a group of requests (the HTTP ``X-Agent-Gateway-Tracking``
+    # header), for auditing and for finding a run's executions again; ``None`` when unset.
+    tracking: str | None = None
     created_at: datetime
     # When its latest run started. Kept when a run is handed back to ``queued``: a queued
     # execution with a ``started_at`` has run before, and its re-run replays the tool calls

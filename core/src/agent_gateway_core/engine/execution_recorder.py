@@ -44,6 +44,7 @@ def queued_record(
         parent_execution_id=request.parent_execution_id,
         schedule_id=request.schedule_id,
         idempotency_key=request.idempotency_key,
+        tracking=request.tracking,
         created_at=now,
         owner=owner,
     )

@@ -12,6 +12,18 @@ from agent_gateway_core.domain.tool import ToolResult
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CallerLabels:
+    """What a caller tags a run with, stored on its record: the ``idempotency_key`` it sent
+    and its ``tracking`` label (see :class:`~agent_gateway_core.domain.execution.ExecutionRecord`)."""
+
+    idempotency_key: str | None = None
+    tracking: str | None = None
+
+
+NO_LABELS = CallerLabels()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ExecutionRequest:
     """One execution to run.
 
@@ -22,6 +34,7 @@ class ExecutionRequest:
     ``queued`` (a background execution), so the engine only moves it on; ``never_started``
     that no run of that record ever started (the first delivery of its job), so there are no
     earlier tool results to replay and the engine does not read its event log for them.
+    ``idempotency_key`` and ``tracking`` are the caller's labels, stored on the record.
     """
 
     agent_id: str
@@ -36,6 +49,7 @@ class ExecutionRequest:
     parent_execution_id: str | None = None
     schedule_id: str | None = None
     idempotency_key: str | None = None
+    tracking: str | None = None
     instructions: str | None = None
     record_created: bool = False
     never_started: bool = False

@@ -42,6 +42,7 @@ class ExecutionRow(Row):
     last_event_seq = column(Integer())
     owner = column(Id, nullable=True)  # the gateway instance answerable for it (revision 0003)
     job_payload = column(JsonDocument(), nullable=True)
+    tracking = column(Id, nullable=True)  # the caller's tracking label (revision 0007)
 
     @classmethod
     def constraints(cls, table_prefix: str) -> tuple[SchemaItem, ...]:
@@ -52,6 +53,7 @@ class ExecutionRow(Row):
             Index(None, "status", "created_at"),
             Index(None, "user_id", "created_at"),
             Index(None, "session_id", "created_at"),
+            Index(None, "tracking", "created_at"),
         )
 
 

@@ -129,6 +129,8 @@ class SqlAlchemyExecutionStore(ExecutionStore):
             conditions.append(runs.user_id == query.user_id)
         if query.session_id is not None:
             conditions.append(runs.session_id == query.session_id)
+        if query.tracking is not None:
+            conditions.append(runs.tracking == query.tracking)
         if query.since is not None:
             conditions.append(runs.created_at >= query.since)
         async with self._db.read() as connection:

@@ -31,7 +31,7 @@ from agent_gateway_sqlalchemy.postgres.executions import (
 from agent_gateway_sqlalchemy.sqlite.database import SqliteDatabase
 from agent_gateway_sqlalchemy.sqlite.paging import PagedQuery
 
-_FILTERS = ("agent_id", "status", "user_id", "session_id", "since")
+_FILTERS = ("agent_id", "status", "user_id", "session_id", "tracking", "since")
 # Set by a transition when given; kept otherwise.
 _UPDATABLE = ("result", "raw_text", "stop_reason", "error", "usage", "owner")
 

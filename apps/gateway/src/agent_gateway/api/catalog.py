@@ -1,16 +1,19 @@
 """The agents, skills and tools of the running workspace as API bodies, built once per snapshot.
 
 A snapshot is one ``Runtime.revision``: a reload, a schema registered in code, or a tool added
-in code or by a provider makes a new one.
+in code or by a provider makes a new one. The answers made of it are serialized (and given
+their ETag) once per snapshot too, on first use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.datastructures import State
 
+from agent_gateway.api.etags import Representation
 from agent_gateway.api.schemas import (
     AgentDetail,
     ScheduleOut,
@@ -31,6 +34,15 @@ class Catalog:
     agents: dict[str, AgentDetail]
     skills: dict[str, SkillDetail]
     tools: dict[str, ToolDetail]
+    _rendered: dict[Hashable, Representation] = field(default_factory=dict, repr=False)
+
+    def representation(self, key: Hashable, render: Callable[[], str | bytes]) -> Representation:
+        """The answer ``key`` names, serialized by ``render()`` the first time it is asked for
+        in this snapshot (what ``render`` raises is raised, and nothing is kept)."""
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = Representation.of(render())
+        return found
 
 
 def catalog_of(runtime: Runtime, cache: State) -> Catalog:

@@ -204,3 +204,21 @@ IdempotencyKey = Annotated[
         description="Repeat a request safely: the same key and body return the same execution.",
     ),
 ]
+
+TRACKING_HEADER = "X-Agent-Gateway-Tracking"
+TRACKING_MAX_LENGTH = 200
+TRACKING_PATTERN = r"^[\x20-\x7e]+$"
+"""Printable ASCII, spaces included: a tracking label is shown in listings and logs as sent."""
+
+Tracking = Annotated[
+    str | None,
+    Header(
+        alias=TRACKING_HEADER,
+        min_length=1,
+        max_length=TRACKING_MAX_LENGTH,
+        pattern=TRACKING_PATTERN,
+        description="A label for a group of requests (a script run, a batch): recorded on "
+        "every execution this request creates, shown as `tracking` on it, and matched by "
+        "`GET /v1/executions?tracking=`. 1 to 200 printable ASCII characters.",
+    ),
+]

@@ -16,6 +16,7 @@ gateway's request limits (:mod:`agent_gateway.api.limits`) exactly as
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -26,7 +27,14 @@ from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 from starlette.routing import request_response
 
-from agent_gateway.api.deps import IDEMPOTENCY_KEY_MAX_LENGTH, authorize, get_services
+from agent_gateway.api.deps import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    TRACKING_HEADER,
+    TRACKING_MAX_LENGTH,
+    TRACKING_PATTERN,
+    authorize,
+    get_services,
+)
 from agent_gateway.api.limits import RequestLimits, is_json_content_type
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.auth import Principal, Scope
@@ -147,6 +155,27 @@ def idempotency_key(request: Request, errors: list[dict[str, Any]]) -> str | Non
         kind = "too_long"
         message = f"String should have at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters"
     errors.append({"type": f"string_{kind}", "loc": ("header", "Idempotency-Key"), "msg": message})
+    return None
+
+
+_TRACKING = re.compile(TRACKING_PATTERN)
+
+
+def tracking_label(request: Request, errors: list[dict[str, Any]]) -> str | None:
+    """The ``X-Agent-Gateway-Tracking`` header, checked as the ``Tracking`` dependency checks
+    it; what is wrong is added to ``errors``."""
+    label = request.headers.get(TRACKING_HEADER)
+    if label is None or (len(label) <= TRACKING_MAX_LENGTH and _TRACKING.match(label)):
+        return label
+    if not label:
+        kind, message = "string_too_short", "String should have at least 1 character"
+    elif len(label) > TRACKING_MAX_LENGTH:
+        kind = "string_too_long"
+        message = f"String should have at most {TRACKING_MAX_LENGTH} characters"
+    else:
+        kind = "string_pattern_mismatch"
+        message = f"String should match pattern '{TRACKING_PATTERN}'"
+    errors.append({"type": kind, "loc": ("header", TRACKING_HEADER), "msg": message})
     return None
 
 

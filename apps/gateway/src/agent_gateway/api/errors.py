@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent_gateway.api.allowed_methods import allowed_methods
+from agent_gateway.request_ids import request_log_tag
 from agent_gateway_core import errors as core
 
 logger = logging.getLogger("agent_gateway.api")
@@ -119,11 +120,13 @@ def domain_error_response(
     message = str(exc)
     if isinstance(exc, core.BackendUnavailableError):
         # The full message may name the server (a DSN's host and user): the log has it.
-        logger.warning("backend unavailable: %s", message)
+        logger.warning("backend unavailable: %s%s", message, request_log_tag())
         message = exc.public_message
     elif isinstance(exc, core.LLMError):
         # The provider's own text (it may quote the request) goes to the log only.
-        logger.warning("model call failed: %s: %s", type(exc).__name__, message)
+        logger.warning(
+            "model call failed: %s: %s%s", type(exc).__name__, message, request_log_tag()
+        )
         message = exc.public_message
     all_headers = _challenge(exc)
     all_headers.update(headers or {})
@@ -176,7 +179,9 @@ def _quotable(text: str) -> str:
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, core.AgentGatewayError)
     if status_for(exc) >= 500:
-        logger.error("request failed: %s %s: %s", request.method, request.url.path, exc)
+        logger.error(
+            "request failed: %s %s: %s%s", request.method, request.url.path, exc, request_log_tag()
+        )
     return domain_error_response(exc)
 
 
@@ -217,7 +222,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    logger.exception(
+        "unhandled error on %s %s%s", request.method, request.url.path, request_log_tag()
+    )
     return error_response(500, "internal_error", "internal server error")
 
 

@@ -1,23 +1,38 @@
-"""``Idempotency-Key`` on invoke: one execution per key, per caller, for a day."""
+"""``Idempotency-Key`` on invoke and chat: one execution per key, per caller and route, for a day.
+
+A key is claimed, bound to the execution id chosen for the request, before anything runs.
+A repeat finds the key bound and gets that execution's answer instead of a new run; a repeat
+with another body is refused (409 ``idempotency_conflict``). Invoke and chat keep their keys
+apart (one key may name an invoke and a chat turn), and so do callers.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Set
 from datetime import timedelta
+from typing import Literal
 
-from agent_gateway.api.schemas import InvokeRequest
+from pydantic import BaseModel
+
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.user_config import IdempotencyRecord
 from agent_gateway_core.errors import IdempotencyConflictError
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
+KeyedRoute = Literal["invoke", "chat"]
 
-def request_fingerprint(agent_id: str, body: InvokeRequest) -> str:
-    """The same agent and body (whatever the key order of its JSON) give the same value."""
+
+def request_fingerprint(agent_id: str, body: BaseModel, *, exclude: Set[str] = frozenset()) -> str:
+    """The same agent and body (whatever the key order of its JSON) give the same value;
+    fields in ``exclude`` (how the answer is sent, not what is asked) do not count."""
     canonical = json.dumps(
-        {"agent_id": agent_id, "body": body.model_dump(mode="json", by_alias=True)},
+        {
+            "agent_id": agent_id,
+            "body": body.model_dump(mode="json", by_alias=True, exclude=set(exclude)),
+        },
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -31,17 +46,18 @@ async def claim_key(
     user_id: str | None,
     execution_id: str,
     fingerprint: str,
+    route: KeyedRoute = "invoke",
 ) -> str | None:
     """Bind ``key`` to ``execution_id``; ``None`` when this call won the key.
 
-    A key already bound (by this caller) returns the execution it names, and raises
-    :class:`IdempotencyConflictError` when the earlier request had another body.
+    A key already bound (by this caller, on this route) returns the execution it names, and
+    raises :class:`IdempotencyConflictError` when the earlier request had another body.
     """
     now = services.clock.now()
     existing = await services.persistence.idempotency.claim(
         IdempotencyRecord(
             key=key,
-            scope=f"invoke:{user_id or ''}",
+            scope=f"{route}:{user_id or ''}",
             execution_id=execution_id,
             request_fingerprint=fingerprint,
             created_at=now,

@@ -23,8 +23,10 @@ from agent_gateway.api.idempotency import claim_key, request_fingerprint
 from agent_gateway.api.model_overrides import check_model_override
 from agent_gateway.api.safe_json import dump_json
 from agent_gateway.api.schemas import AcceptedResponse, InvokeRequest, InvokeResponse
+from agent_gateway.request_ids import request_log_tag
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.agent import ExecutionMode
+from agent_gateway_core.domain.events import ExecutionEvent
 from agent_gateway_core.domain.execution import (
     ExecutionRecord,
     ExecutionResult,
@@ -33,11 +35,12 @@ from agent_gateway_core.domain.execution import (
 )
 from agent_gateway_core.domain.ids import new_execution_id
 from agent_gateway_core.engine.request import ExecutionRequest
-from agent_gateway_core.errors import AgentGatewayError
+from agent_gateway_core.errors import AgentGatewayError, DuplicateError
 
 logger = logging.getLogger("agent_gateway.api")
 
 EXECUTION_ID_HEADER = "X-Execution-Id"
+SESSION_ID_HEADER = "X-Session-Id"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
@@ -48,9 +51,11 @@ async def invoke_agent(
     *,
     user_id: str | None,
     idempotency_key: str | None,
+    tracking: str | None = None,
 ) -> Response:
     """Answer an invoke: 200 with the result, 202 when it runs in the background, else the
-    standard error body (with ``execution_id`` once the execution exists)."""
+    standard error body (with ``execution_id`` once the execution exists). ``tracking`` is
+    recorded on the execution."""
     request = ExecutionRequest(
         agent_id=agent_id,
         message=body.message,
@@ -59,6 +64,7 @@ async def invoke_agent(
         user_id=user_id,
         execution_id=new_execution_id(),
         idempotency_key=idempotency_key,
+        tracking=tracking,
     )
     try:
         check_model_override(services.runtime.workspace, body.options)
@@ -76,11 +82,20 @@ async def invoke_agent(
                     return await _replay(services, record)
                 # The first request failed before its execution was stored (say, invalid
                 # input): nothing was accepted, so this one runs under the id the key holds.
+                # (Or it is being stored right now: then storing this one fails, below.)
                 request = dataclasses.replace(request, execution_id=earlier)
         return await _run(services, request, run_async=body.wants_async)
+    except DuplicateError as exc:
+        # Two requests with one key at once, and the other one stored the execution first.
+        winner = None
+        if idempotency_key is not None:
+            winner = await services.persistence.executions.get(request.execution_id)
+        if winner is None:
+            return domain_error_response(exc, headers=id_header(request.execution_id))
+        return await _replay(services, winner)
     except AgentGatewayError as exc:
         if status_for(exc) >= 500:
-            logger.error("invoke of %r failed: %s", agent_id, exc)
+            logger.error("invoke of %r failed: %s%s", agent_id, exc, request_log_tag())
         return domain_error_response(exc, headers=id_header(request.execution_id))
 
 
@@ -98,21 +113,30 @@ async def _accept(services: GatewayServices, request: ExecutionRequest) -> Respo
     """Store the execution as queued and hand it on (queue or this process), answer 202."""
     # Checked and stored as queued before the 202: nothing accepted is lost.
     execution_id = await services.runtime.submit(request)
-    return _accepted(execution_id, ExecutionStatus.QUEUED)
+    return accepted_response(execution_id, ExecutionStatus.QUEUED)
 
 
 async def _replay(services: GatewayServices, record: ExecutionRecord) -> Response:
     """The answer the first request with this Idempotency-Key got (or will get)."""
     if not record.status.is_terminal:
-        response = _accepted(record.id, record.status)
+        response = accepted_response(record.id, record.status)
     else:
-        ending: dict[str, Any] = {}
-        if record.status is not ExecutionStatus.SUCCEEDED:
-            events = await services.persistence.executions.list_events(record.id)
-            ending = next((e.data for e in reversed(events) if "error_code" in e.data), {})
-        response = result_response(record.agent_id, _result_of(record, ending))
+        response = result_response(record.agent_id, await stored_result(services, record))
     response.headers[REPLAYED_HEADER] = "true"
     return response
+
+
+async def stored_result(
+    services: GatewayServices, record: ExecutionRecord, events: list[ExecutionEvent] | None = None
+) -> ExecutionResult:
+    """The result of a finished execution as its run returned it, from its record and (for
+    a failure's error code) its event log; ``events`` when the caller has read the log."""
+    ending: dict[str, Any] = {}
+    if record.status is not ExecutionStatus.SUCCEEDED:
+        if events is None:
+            events = await services.persistence.executions.list_events(record.id)
+        ending = next((e.data for e in reversed(events) if "error_code" in e.data), {})
+    return _result_of(record, ending)
 
 
 def result_response(agent_id: str, result: ExecutionResult) -> Response:
@@ -136,12 +160,14 @@ def failure_response(result: ExecutionResult, headers: dict[str, str]) -> JSONRe
     )
 
 
-def _accepted(execution_id: str, status: ExecutionStatus) -> Response:
+def accepted_response(
+    execution_id: str, status: ExecutionStatus, headers: dict[str, str] | None = None
+) -> Response:
+    """202 naming the execution, with ``Location`` to poll; ``headers`` are added."""
     poll_url = f"/v1/executions/{execution_id}"
     body = AcceptedResponse(execution_id=execution_id, status=status, poll_url=poll_url)
-    headers = id_header(execution_id)
-    headers["Location"] = poll_url
-    return json_model_response(body, status_code=202, headers=headers)
+    all_headers = {**(headers or {}), **id_header(execution_id), "Location": poll_url}
+    return json_model_response(body, status_code=202, headers=all_headers)
 
 
 def _result_of(record: ExecutionRecord, ending: dict[str, Any]) -> ExecutionResult:

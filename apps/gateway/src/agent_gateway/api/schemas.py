@@ -214,6 +214,9 @@ class ExecutionOut(BaseModel):
     stop_reason: StopReason | None
     error: str | None
     usage: Usage
+    tracking: str | None = Field(
+        description="The `X-Agent-Gateway-Tracking` label of the request that created it."
+    )
 
     @classmethod
     def from_record(cls, record: ExecutionRecord) -> ExecutionOut:

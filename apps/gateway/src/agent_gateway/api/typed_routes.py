@@ -24,6 +24,7 @@ from agent_gateway.api.deps import (
     CurrentPrincipal,
     IdempotencyKey,
     Services,
+    Tracking,
     requires,
     user_id_of,
 )
@@ -128,6 +129,7 @@ def _endpoint(agent_id: str, body_model: type[InvokeRequest]) -> Any:
         services: Services,
         principal: CurrentPrincipal,
         idempotency_key: IdempotencyKey = None,
+        tracking: Tracking = None,
     ) -> Response:
         return await invoke_agent(
             services,
@@ -135,6 +137,7 @@ def _endpoint(agent_id: str, body_model: type[InvokeRequest]) -> Any:
             as_generic(body),
             user_id=user_id_of(principal),
             idempotency_key=idempotency_key,
+            tracking=tracking,
         )
 
     # FastAPI reads the body type from the signature: this agent's model, not the generic one.

@@ -161,5 +161,6 @@ def _matches(record: ExecutionRecord, query: ExecutionQuery) -> bool:
         and (query.status is None or record.status is query.status)
         and (query.user_id is None or record.user_id == query.user_id)
         and (query.session_id is None or record.session_id == query.session_id)
+        and (query.tracking is None or record.tracking == query.tracking)
         and (query.since is None or record.created_at >= query.since)
     )

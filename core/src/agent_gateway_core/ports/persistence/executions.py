@@ -39,6 +39,7 @@ class ExecutionQuery:
     status: ExecutionStatus | None = None
     user_id: str | None = None
     session_id: str | None = None
+    tracking: str | None = None  # exactly this tracking label
     since: datetime | None = None  # created_at >= since
     limit: int = 50
     offset: int = 0
@@ -51,7 +52,8 @@ class ExecutionStore(Protocol):
     - ``create(record, events=())`` stores a new record; an existing ``id`` raises
       :class:`~agent_gateway_core.errors.DuplicateError` and stores nothing. ``events`` become
       its first events (``seq`` 1, 2, ...) in the same atomic step. The record is durable on
-      return.
+      return. Every field is kept as given, ``tracking`` (up to 255 characters) included, and
+      no transition changes ``tracking``.
     - ``get`` returns the record or ``None``.
     - ``transition(id, update)`` applies a state change atomically and returns the new record.
       It sets ``started_at`` on ``running`` and ``finished_at`` on a terminal status (both from
@@ -63,7 +65,8 @@ class ExecutionStore(Protocol):
       transitions from the same state: exactly one wins. ``events`` given with a transition
       are appended (as by ``append_events``) in the same atomic step: both happen or neither,
       so a final status is never stored without its terminal event.
-    - ``query(query)`` filters by every set field, newest first (``created_at`` then ``id``
+    - ``query(query)`` filters by every set field (``tracking`` by exact, case-sensitive
+      equality; records without one never match it), newest first (``created_at`` then ``id``
       descending, a stable order), paginated by ``limit``/``offset``.
     - ``append_events(id, events)`` appends in order, assigning ``seq`` 1, 2, ... per execution
       with no gaps, and returns the stored events. Unknown id raises ``ExecutionNotFoundError``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from agent_gateway.api.catalog import catalog_of
 from agent_gateway.api.deps import (
@@ -15,6 +15,7 @@ from agent_gateway.api.deps import (
     CurrentPrincipal,
     IdempotencyKey,
     Services,
+    Tracking,
     protected_router,
     requires,
     user_id_of,
@@ -24,9 +25,11 @@ from agent_gateway.api.direct import (
     authorized,
     json_body,
     raise_if_invalid,
+    tracking_label,
 )
 from agent_gateway.api.direct import idempotency_key as direct_idempotency_key
 from agent_gateway.api.errors import ErrorBody
+from agent_gateway.api.etags import CATALOG_CACHING, NOT_MODIFIED, conditional_response
 from agent_gateway.api.invocation import invoke_agent
 from agent_gateway.api.schemas import (
     AcceptedResponse,
@@ -40,12 +43,15 @@ from agent_gateway_core.errors import AgentNotFoundError
 
 router = protected_router(tags=["Agents"])
 
+_AGENT_LIST = TypeAdapter(list[AgentOut])  # an AgentDetail listed shows AgentOut's fields
+
 INVOKE_PATH = "/v1/agents/{agent_id}/invoke"
 INVOKE_SUMMARY = "Invoke an agent"
 INVOKE_DESCRIPTION = (
     "Run the agent once. The execution id is in the `X-Execution-Id` header of every answer. "
     "`async: true` (or an agent with `execution_mode: async`) answers 202 at once; poll "
-    "`GET /v1/executions/{id}`. A failed execution answers with the standard error body: "
+    "`GET /v1/executions/{id}`. A repeat with the same `Idempotency-Key` and body answers "
+    "with the first request's execution (`Idempotent-Replayed: true`), sync or async. A failed execution answers with the standard error body: "
     "502 model failure or invalid output, 504 timeout, 409 cancelled, 422 guardrail. "
     "`options.model` must be a model the workspace configures or `model.allowed_overrides` "
     "lists (else 422 `model_not_allowed`)."
@@ -76,24 +82,33 @@ INVOKE_RESPONSES: dict[int | str, dict[str, Any]] = {
     "/v1/agents",
     dependencies=[requires(Scope.AGENTS_READ)],
     summary="List agents",
+    description=CATALOG_CACHING,
     response_model=list[AgentOut],
+    responses=NOT_MODIFIED,
 )
-async def list_agents(request: Request, services: Services) -> list[AgentDetail]:
-    return list(catalog_of(services.runtime, request.app.state).agents.values())
+async def list_agents(request: Request, services: Services) -> Response:
+    catalog = catalog_of(services.runtime, request.app.state)
+    listed = catalog.representation(
+        "agents", lambda: _AGENT_LIST.dump_json(list(catalog.agents.values()))
+    )
+    return conditional_response(request, listed)
 
 
 @router.get(
     "/v1/agents/{agent_id}",
     dependencies=[requires(Scope.AGENTS_READ)],
     summary="Describe an agent",
+    description=CATALOG_CACHING,
     response_model=AgentDetail,
-    responses={404: {"model": ErrorBody}},
+    responses={**NOT_MODIFIED, 404: {"model": ErrorBody}},
 )
-async def get_agent(agent_id: str, request: Request, services: Services) -> AgentDetail:
-    agent = catalog_of(services.runtime, request.app.state).agents.get(agent_id)
+async def get_agent(agent_id: str, request: Request, services: Services) -> Response:
+    catalog = catalog_of(services.runtime, request.app.state)
+    agent = catalog.agents.get(agent_id)
     if agent is None:
         raise AgentNotFoundError(agent_id)
-    return agent
+    described = catalog.representation(("agent", agent_id), agent.model_dump_json)
+    return conditional_response(request, described)
 
 
 async def invoke(
@@ -102,10 +117,16 @@ async def invoke(
     services: Services,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
+    tracking: Tracking = None,
 ) -> Response:
     """Documents the invoke route; requests are served by :func:`serve_invoke`."""
     return await invoke_agent(
-        services, agent_id, body, user_id=user_id_of(principal), idempotency_key=idempotency_key
+        services,
+        agent_id,
+        body,
+        user_id=user_id_of(principal),
+        idempotency_key=idempotency_key,
+        tracking=tracking,
     )
 
 
@@ -121,11 +142,17 @@ async def serve_invoke_as(
     services, principal = await authorized(request, Scope.AGENTS_INVOKE, agent_id=agent_id)
     errors: list[dict[str, Any]] = []
     key = direct_idempotency_key(request, errors)
+    tracking = tracking_label(request, errors)
     body = await json_body(request, body_model, errors, services.http_policy.limits)
     raise_if_invalid(errors)
     assert body is not None
     return await invoke_agent(
-        services, agent_id, as_generic(body), user_id=user_id_of(principal), idempotency_key=key
+        services,
+        agent_id,
+        as_generic(body),
+        user_id=user_id_of(principal),
+        idempotency_key=key,
+        tracking=tracking,
     )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query, Response
+from fastapi import Header, Query, Request, Response
 from pydantic import RootModel
 
 from agent_gateway.api.deps import (
     STORE_RESPONSES,
+    TRACKING_MAX_LENGTH,
     CurrentPrincipal,
     Services,
     protected_router,
@@ -16,7 +17,7 @@ from agent_gateway.api.deps import (
     user_id_of,
 )
 from agent_gateway.api.errors import ErrorBody
-from agent_gateway.api.limits import DIGITS_ONLY, After, Offset, Since
+from agent_gateway.api.limits import DIGITS_ONLY, MAX_OFFSET, After, Offset, Since
 from agent_gateway.api.safe_json import json_response
 from agent_gateway.api.schemas import (
     CancelResponse,
@@ -24,6 +25,7 @@ from agent_gateway.api.schemas import (
     ExecutionOut,
     ExecutionPage,
 )
+from agent_gateway.api.sse import EVENT_STREAM, execution_events_response, wants_event_stream
 from agent_gateway.services import GatewayServices
 from agent_gateway_core.domain.auth import Principal, Scope
 from agent_gateway_core.domain.execution import ExecutionRecord, ExecutionStatus
@@ -51,6 +53,15 @@ async def list_executions(
     agent_id: str | None = None,
     status: ExecutionStatus | None = None,
     since: Since = None,
+    tracking: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=TRACKING_MAX_LENGTH,
+            description="Only those created by requests with this `X-Agent-Gateway-Tracking` "
+            "label (exact, case-sensitive).",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200), DIGITS_ONLY] = 50,
     offset: Offset = 0,
 ) -> Response:
@@ -59,6 +70,7 @@ async def list_executions(
             agent_id=agent_id,
             status=status,
             user_id=user_id_of(principal),
+            tracking=tracking,
             since=since,
             limit=limit,
             offset=offset,
@@ -89,21 +101,69 @@ async def get_execution(
     )
 
 
+LastEventId = Annotated[
+    int | None,
+    Header(
+        alias="Last-Event-ID",
+        ge=0,
+        le=MAX_OFFSET,
+        description="With `Accept: text/event-stream`: the `id` of the last event received; "
+        "the stream resumes right after it.",
+    ),
+    DIGITS_ONLY,
+]
+
+EVENTS_SSE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "description": (
+        "Server-Sent Events, one per stored event: `id: <seq>`, `event: <type>` (such as "
+        "`execution.started`, `tool.call`, `execution.completed`) and one line of `data:` "
+        "holding the event as the JSON list shows it (`seq`, `type`, `at`, `data`). The "
+        "stream ends after the terminal event (`execution.completed`, `execution.failed`, "
+        "`execution.cancelled`, `execution.timed_out`). A quiet stream sends a `: keep-alive` "
+        "comment every 15 s; a store failure ends it with an `error` event (no `id`)."
+    ),
+    "example": (
+        'id: 1\nevent: execution.started\ndata: {"seq":1,"type":"execution.started",...}\n\n'
+        'id: 2\nevent: execution.completed\ndata: {"seq":2,...}\n\n'
+    ),
+}
+
+
 @router.get(
     "/v1/executions/{execution_id}/events",
     dependencies=[requires(Scope.EXECUTIONS_READ)],
     summary="The event log of an execution",
+    description=(
+        "The events stored so far, as a JSON list; or, with `Accept: text/event-stream`, "
+        "as Server-Sent Events that follow the log until the execution ends. Each event's "
+        "`id` is its `seq`: reconnecting with `Last-Event-ID` resumes after that event, "
+        "missing none and repeating none (from any replica). Both start after `after`, "
+        "or after `Last-Event-ID` when that is later."
+    ),
     response_model=list[ExecutionEventOut],
-    responses=_NOT_FOUND,
+    responses={
+        **_NOT_FOUND,
+        200: {
+            "description": "The events (JSON), or a stream of them (`text/event-stream`).",
+            "content": {EVENT_STREAM: {"schema": EVENTS_SSE_SCHEMA}},
+        },
+    },
 )
 async def list_execution_events(
     execution_id: str,
+    request: Request,
     services: Services,
     principal: CurrentPrincipal,
     after: After = 0,
+    last_event_id: LastEventId = None,
 ) -> Response:
     await _own_record(services, principal, execution_id)
-    events = await services.persistence.executions.list_events(execution_id, after)
+    after = max(after, last_event_id or 0)
+    store = services.persistence.executions
+    if wants_event_stream(request.headers.get("accept")):
+        return execution_events_response(store, execution_id, after)
+    events = await store.list_events(execution_id, after)
     return json_response(_EventList([ExecutionEventOut.from_event(e) for e in events]))
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request, Response
+
+from agent_gateway.api.catalog import catalog_of
 from agent_gateway.api.deps import (
     BODY_RESPONSES,
     STORE_RESPONSES,
@@ -18,6 +21,7 @@ from agent_gateway.api.deps import (
     user_id_of,
 )
 from agent_gateway.api.errors import ErrorBody
+from agent_gateway.api.etags import CATALOG_CACHING, NOT_MODIFIED, conditional_response
 from agent_gateway.api.user_config_schemas import (
     AgentConfigRequest,
     AgentConfigResponse,
@@ -42,16 +46,27 @@ _NO_CONFIG: dict[int | str, dict[str, Any]] = {
     "/v1/agents/{agent_id}/setup-schema",
     dependencies=[requires(Scope.AGENTS_READ)],
     summary="Get agent setup schema",
-    description="What each user configures for a personal agent: its AGENT.md `setup_schema`.",
+    description="What each user configures for a personal agent: its AGENT.md `setup_schema`. "
+    + CATALOG_CACHING,
     response_model=SetupSchemaResponse,
     responses={
+        **NOT_MODIFIED,
         404: {"model": ErrorBody, "description": "Unknown agent."},
         422: {"model": ErrorBody, "description": _NOT_PERSONAL},
     },
 )
-async def get_setup_schema(agent_id: str, services: Services) -> SetupSchemaResponse:
-    schema = services.runtime.setup_schema(agent_id)
-    return SetupSchemaResponse(agent_id=agent_id, scope=AgentScope.PERSONAL, setup_schema=schema)
+async def get_setup_schema(agent_id: str, request: Request, services: Services) -> Response:
+    runtime = services.runtime
+
+    def render() -> str:
+        schema = runtime.setup_schema(agent_id)  # an unknown or non-personal agent: raised
+        body = SetupSchemaResponse(
+            agent_id=agent_id, scope=AgentScope.PERSONAL, setup_schema=schema
+        )
+        return body.model_dump_json()
+
+    catalog = catalog_of(runtime, request.app.state)
+    return conditional_response(request, catalog.representation(("setup-schema", agent_id), render))
 
 
 @router.post(

@@ -54,6 +54,22 @@ class ExecutionStoreContract(PersistenceFixture):
         await persistence.executions.create(record)
         assert await persistence.executions.get(record.id) == record
 
+    async def test_execution_create_keeps_the_tracking_label_through_every_transition(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        label = "nightly-sync: batch #7 " + "x" * 232  # 255 characters, spaces included
+        record = execution(tracking=label)
+        await persistence.executions.create(record)
+        assert await persistence.executions.get(record.id) == record
+        started = await persistence.executions.transition(
+            record.id, ExecutionUpdate(status=ExecutionStatus.RUNNING, at=at(1))
+        )
+        ended = await persistence.executions.transition(
+            record.id, ExecutionUpdate(status=ExecutionStatus.SUCCEEDED, at=at(2), raw_text="ok")
+        )
+        assert started.tracking == ended.tracking == label
+        assert (await persistence.executions.get(record.id)) == ended
+
     async def test_execution_get_unknown_returns_none(
         self, persistence: PersistenceBackend
     ) -> None:
@@ -348,6 +364,7 @@ class ExecutionStoreContract(PersistenceFixture):
             user_id="u2",
             session_id="sess_00000000000b",
             created_at=at(100),
+            tracking="run-1",
         )
         others = [
             execution(
@@ -356,6 +373,7 @@ class ExecutionStoreContract(PersistenceFixture):
                 user_id="u2",
                 session_id="sess_00000000000b",
                 created_at=at(100),
+                tracking="run-1",
             ),
             execution(
                 agent_id="agent-b",
@@ -363,6 +381,7 @@ class ExecutionStoreContract(PersistenceFixture):
                 user_id="u2",
                 session_id="sess_00000000000b",
                 created_at=at(100),
+                tracking="run-1",
             ),
             execution(
                 agent_id="agent-b",
@@ -370,6 +389,7 @@ class ExecutionStoreContract(PersistenceFixture):
                 user_id="u3",
                 session_id="sess_00000000000b",
                 created_at=at(100),
+                tracking="run-1",
             ),
             execution(
                 agent_id="agent-b",
@@ -377,6 +397,7 @@ class ExecutionStoreContract(PersistenceFixture):
                 user_id="u2",
                 session_id="sess_00000000000c",
                 created_at=at(100),
+                tracking="run-1",
             ),
             execution(
                 agent_id="agent-b",
@@ -384,6 +405,15 @@ class ExecutionStoreContract(PersistenceFixture):
                 user_id="u2",
                 session_id="sess_00000000000b",
                 created_at=at(99),
+                tracking="run-1",
+            ),
+            execution(
+                agent_id="agent-b",
+                status=ExecutionStatus.RUNNING,
+                user_id="u2",
+                session_id="sess_00000000000b",
+                created_at=at(100),
+                tracking="run-2",
             ),
         ]
         for record in [target, *others]:
@@ -394,6 +424,7 @@ class ExecutionStoreContract(PersistenceFixture):
                 status=ExecutionStatus.RUNNING,
                 user_id="u2",
                 session_id="sess_00000000000b",
+                tracking="run-1",
                 since=at(100),
             )
         )
@@ -451,6 +482,31 @@ class ExecutionStoreContract(PersistenceFixture):
         page = await persistence.executions.query(query)
         assert {r.id for r in page.items} == expected
         assert page.total == len(expected)
+
+    async def test_execution_query_filters_by_tracking_exactly(
+        self, persistence: PersistenceBackend
+    ) -> None:
+        labels = {
+            "t-1": "nightly-sync",
+            "t-2": "nightly-sync",
+            "t-3": "Nightly-Sync",  # equality is case-sensitive
+            "t-4": "nightly-sync-2",  # not a prefix match
+            "t-5": None,
+        }
+        for n, (record_id, label) in enumerate(labels.items()):
+            await persistence.executions.create(
+                execution(id=record_id, tracking=label, created_at=at(n))
+            )
+        page = await persistence.executions.query(ExecutionQuery(tracking="nightly-sync"))
+        assert [r.id for r in page.items] == ["t-2", "t-1"]  # newest first
+        assert page.total == 2
+        assert {r.tracking for r in page.items} == {"nightly-sync"}
+        both = await persistence.executions.query(
+            ExecutionQuery(tracking="nightly-sync", since=at(1))
+        )
+        assert [r.id for r in both.items] == ["t-2"]
+        none = await persistence.executions.query(ExecutionQuery(tracking="unknown"))
+        assert (list(none.items), none.total) == ([], 0)
 
     async def test_execution_query_orders_newest_first_then_id_descending(
         self, persistence: PersistenceBackend
