@@ -1,0 +1,48 @@
+# Generated from _async/resources/user_config.py by scripts/gen_sync_client.py: do not edit.
+# Change the async source and run `uv run python scripts/gen_sync_client.py`.
+"""``client.config``: the caller's own configuration of personal agents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from agent_gateway_client._sync.resources._base import Resource, segment
+from agent_gateway_client.models.user_config import AgentConfig, ConfigDeleted, SetupSchema
+
+
+class UserConfig(Resource):
+    """A personal agent (``scope: personal``) is configured by each user for themselves; no
+    user reads or changes another's configuration. An agent that is not personal is a
+    :class:`BadRequestError` (``not_personal_agent``)."""
+
+    def setup_schema(self, agent_id: str) -> SetupSchema:
+        """What the agent asks each user to configure."""
+        return self._get(SetupSchema, f"/v1/agents/{segment(agent_id)}/setup-schema")
+
+    def save(
+        self,
+        agent_id: str,
+        values: Mapping[str, Any] | None = None,
+        *,
+        instructions: str | None = None,
+    ) -> AgentConfig:
+        """Save (or replace) the caller's configuration: ``values`` as the setup schema
+        describes them (a mismatch is a :class:`ValidationError` naming each problem), and
+        ``instructions`` for the agent's system prompt."""
+        body: dict[str, Any] = dict(values or {})
+        if instructions is not None:
+            body["instructions"] = instructions
+        return self._call(AgentConfig, "POST", _path(agent_id), json=body)
+
+    def get(self, agent_id: str) -> AgentConfig:
+        """The caller's configuration, secrets redacted; :class:`NotFoundError` if none."""
+        return self._get(AgentConfig, _path(agent_id))
+
+    def delete(self, agent_id: str) -> ConfigDeleted:
+        """Delete the caller's configuration; the agent then needs setting up again."""
+        return self._call(ConfigDeleted, "DELETE", _path(agent_id))
+
+
+def _path(agent_id: str) -> str:
+    return f"/v1/agents/{segment(agent_id)}/config"
