@@ -1,10 +1,12 @@
-"""``agents-gateway agents | skills | tools``: what the workspace declares, no server needed."""
+"""``agents-gateway agents | skills | tools``: what the workspace declares, no server needed;
+with ``--url`` or ``--profile``, what a running gateway serves."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent_gateway.cli.listing import show_rows
 from agent_gateway.cli.options import DEFAULT_WORKSPACE, FormatOption, OutputFormat, WorkspaceOption
+from agent_gateway.cli.remote_options import ApiKeyOption, ProfileOption, UrlOption, remote_target
 
 if TYPE_CHECKING:
     from agent_gateway_core.workspace import WorkspaceState
@@ -13,17 +15,28 @@ if TYPE_CHECKING:
 def agents(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     output: FormatOption = OutputFormat.TABLE,
+    url: UrlOption = None,
+    profile: ProfileOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """List the agents: id, name, description, model, skills, tools and whether enabled.
 
     The model column shows the workspace default (from gateway.yaml) for agents that do not
-    name their own.
+    name their own. With `--url` or `--profile`, the agents of that running gateway (JSON:
+    each agent as `GET /v1/agents` answers it).
 
     **Examples**
 
         agents-gateway agents
         agents-gateway agents --format json
+        agents-gateway agents --url http://127.0.0.1:8000
     """
+    target = remote_target(url, profile, api_key)
+    if target is not None:
+        from agent_gateway.cli.remote_catalog import remote_agents
+
+        remote_agents(target, output)
+        return
     state = _load(workspace)
     rows = [
         {
@@ -43,14 +56,26 @@ def agents(
 def skills(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     output: FormatOption = OutputFormat.TABLE,
+    url: UrlOption = None,
+    profile: ProfileOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """List the skills: id, name, description, tools, workflow steps and the agents using them.
+
+    With `--url` or `--profile`, the skills of that running gateway.
 
     **Examples**
 
         agents-gateway skills
         agents-gateway skills --workspace ./my-project/workspace --format json
+        agents-gateway skills --profile prod
     """
+    target = remote_target(url, profile, api_key)
+    if target is not None:
+        from agent_gateway.cli.remote_catalog import remote_skills
+
+        remote_skills(target, output)
+        return
     state = _load(workspace)
     rows = [
         {
@@ -69,25 +94,35 @@ def skills(
 def tools(
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     output: FormatOption = OutputFormat.TABLE,
+    url: UrlOption = None,
+    profile: ProfileOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """List the file tools: name, description, parameters and which agents may call them.
 
     Optional parameters end with `?`; `*` in allowed agents means any agent that lists the tool.
 
-    Tools registered in code or served by MCP servers exist only in a running gateway and
-    are not listed here.
+    Tools registered in code or served by MCP servers exist only in a running gateway: list
+    them with `--url` or `--profile` (every tool of that gateway, with where it comes from).
 
     **Examples**
 
         agents-gateway tools
         agents-gateway tools --format json
+        agents-gateway tools --url http://127.0.0.1:8000 --format json
     """
+    target = remote_target(url, profile, api_key)
+    if target is not None:
+        from agent_gateway.cli.remote_catalog import remote_tools
+
+        remote_tools(target, output)
+        return
     state = _load(workspace)
     rows = [
         {
             "name": tool.name,
             "description": tool.spec.description,
-            "parameters": _parameters(tool.spec.parameters),
+            "parameters": parameter_names(tool.spec.parameters),
             "allowed_agents": _allowed(tool.allowed_agents),
             "path": _relative(tool.path, state.root),
         }
@@ -102,7 +137,7 @@ def _load(workspace: Path) -> "WorkspaceState":
     return load_gateway_workspace(workspace)
 
 
-def _parameters(schema: dict[str, Any]) -> list[str]:
+def parameter_names(schema: dict[str, Any]) -> list[str]:
     """``city``, ``units?``: parameter names, optional ones marked with ``?``."""
     required = set(schema.get("required", ()))
     return [name if name in required else f"{name}?" for name in schema.get("properties", {})]

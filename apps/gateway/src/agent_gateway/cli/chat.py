@@ -1,4 +1,5 @@
-"""``agents-gateway chat``: an interactive chat with an agent, streamed as it answers."""
+"""``agents-gateway chat``: an interactive chat with an agent, streamed as it answers; in this
+process, or with ``--url`` or ``--profile`` on a running gateway."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -9,15 +10,16 @@ from rich.markup import escape
 
 from agent_gateway.cli.console import stdout
 from agent_gateway.cli.options import DEFAULT_WORKSPACE, WorkspaceOption
+from agent_gateway.cli.remote_options import ApiKeyOption, ProfileOption, UrlOption, remote_target
 
 if TYPE_CHECKING:
     from agent_gateway.gateway import Gateway
     from agent_gateway_core.domain.execution import ExecutionOptions
 
-_PROMPT = "[bold green]you[/bold green]: "
-_EXIT_COMMANDS = frozenset({"/exit", "/quit"})
-_NEW_SESSION = "/new"
-_INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C
+PROMPT = "[bold green]you[/bold green]: "
+EXIT_COMMANDS = frozenset({"/exit", "/quit"})
+NEW_SESSION = "/new"
+INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C
 
 
 def chat(
@@ -27,17 +29,30 @@ def chat(
         str | None,
         typer.Option("--model", "-m", help="Use this model instead of the agent's."),
     ] = None,
+    url: UrlOption = None,
+    profile: ProfileOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """Chat with an agent in this terminal; answers stream in as the model writes them.
 
     Tool calls and their results are shown dimmed. Type `/new` to start a new session, and
-    `/exit` or Ctrl-D to quit. Runs in this process: no server needed.
+    `/exit` or Ctrl-D to quit. Runs in this process: no server needed. With `--url` or
+    `--profile`, the chat is with that running gateway's agent (one session on the gateway,
+    streamed over Server-Sent Events).
 
     **Examples**
 
         agents-gateway chat assistant
         agents-gateway chat assistant --workspace ./my-project/workspace --model openai/gpt-4o
+        agents-gateway chat assistant --url http://127.0.0.1:8000
     """
+    target = remote_target(url, profile, api_key)
+    if target is not None:
+        from agent_gateway.cli.remote_chat import remote_chat
+
+        remote_chat(target, agent, model=model)
+        return
+
     import asyncio
 
     from agent_gateway.cli.gateway_workspace import load_gateway_workspace
@@ -49,7 +64,7 @@ def chat(
         asyncio.run(_chat(workspace, agent, options))
     except KeyboardInterrupt:
         stdout().print()
-        raise typer.Exit(_INTERRUPTED) from None
+        raise typer.Exit(INTERRUPTED) from None
 
 
 async def _chat(workspace: Path, agent: str, options: "ExecutionOptions | None") -> None:
@@ -69,9 +84,9 @@ async def _chat(workspace: Path, agent: str, options: "ExecutionOptions | None")
             except EOFError:
                 console.print()
                 return
-            if line in _EXIT_COMMANDS:
+            if line in EXIT_COMMANDS:
                 return
-            if line == _NEW_SESSION:
+            if line == NEW_SESSION:
                 session_id = None
                 console.print("[dim]New session.[/dim]")
             elif line:
@@ -128,7 +143,7 @@ async def _read_line(console: Console) -> str:
         line: str | None = None
         error: BaseException | None = None
         try:
-            line = console.input(_PROMPT)
+            line = console.input(PROMPT)
         except Exception as exc:  # EOFError on Ctrl-D; anything else is raised in the loop
             error = exc
         loop.call_soon_threadsafe(deliver, line, error)

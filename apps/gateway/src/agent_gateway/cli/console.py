@@ -26,6 +26,7 @@ def print_json(data: Any) -> None:
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:
-    """Print ``Error: message`` on stderr and exit with ``code``."""
-    stderr().print(f"[bold red]Error:[/bold red] {escape(message)}")
+    """Print ``Error: message`` on stderr (never wrapped: a long line stays one line) and exit
+    with ``code``."""
+    stderr().print(f"[bold red]Error:[/bold red] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)

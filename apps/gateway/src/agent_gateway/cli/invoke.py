@@ -1,4 +1,5 @@
-"""``agents-gateway invoke``: run an agent once, in this process, and print its answer."""
+"""``agents-gateway invoke``: run an agent once, in this process, and print its answer; with
+``--url`` or ``--profile``, on that running gateway."""
 
 import json
 from enum import StrEnum
@@ -9,6 +10,13 @@ import typer
 
 from agent_gateway.cli.console import fail, print_json
 from agent_gateway.cli.options import DEFAULT_WORKSPACE, WorkspaceOption
+from agent_gateway.cli.remote_options import (
+    REMOTE_PANEL,
+    ApiKeyOption,
+    ProfileOption,
+    UrlOption,
+    remote_target,
+)
 
 if TYPE_CHECKING:
     from agent_gateway_core.domain.execution import ExecutionOptions, ExecutionResult
@@ -39,18 +47,45 @@ def invoke(
         ResultFormat,
         typer.Option("--format", "-f", help="text: the answer only; json: the whole result."),
     ] = ResultFormat.TEXT,
+    url: UrlOption = None,
+    profile: ProfileOption = None,
+    api_key: ApiKeyOption = None,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            help="With a gateway: wait for an execution that runs in the background, and "
+            "print its answer; --no-wait prints its id at once.",
+            rich_help_panel=REMOTE_PANEL,
+        ),
+    ] = True,
 ) -> None:
     """Invoke an agent once and print its answer. Runs in this process: no server needed.
 
+    With `--url` or `--profile`, the agent runs on that gateway instead (`POST
+    /v1/agents/{id}/invoke`), as the API key's user.
+
     Exits with code 1 when the execution does not succeed (the error is shown), 2 when
-    `--input` is not a JSON object.
+    `--input` is not a JSON object; with a gateway, each other error has its own code.
 
     **Examples**
 
         agents-gateway invoke assistant "What time is it in Tokyo?"
         agents-gateway invoke triage "The app crashes" --input '{"customer_tier": "pro"}'
         agents-gateway invoke assistant "Hello" --model openai/gpt-4o-mini --format json
+        agents-gateway invoke assistant "Hello" --url http://127.0.0.1:8000 --api-key sk-...
     """
+    target = remote_target(url, profile, api_key)
+    if target is None and not wait:
+        raise typer.BadParameter(
+            "only applies to a gateway: add --url or --profile", param_hint="--no-wait"
+        )
+    if target is not None:
+        from agent_gateway.cli.remote_invoke import remote_invoke
+
+        data = parse_input(input_json)
+        remote_invoke(target, agent, message, data, model=model, output=output, wait=wait)
+        return
+
     import asyncio
 
     from agent_gateway.cli.gateway_workspace import load_gateway_workspace
