@@ -10,6 +10,7 @@ import pytest
 from agent_gateway_core.domain.user_config import McpServerConfig
 from agent_gateway_mcp import McpToolProvider
 from agent_gateway_testing.contracts import ToolProviderContract
+from agent_gateway_testing.contracts._required import fixture_required
 from agent_gateway_testing.contracts.tool_provider import ToolCallSpec
 from agent_gateway_testing.mcp_server import McpServerProcess, stdio_server_config
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.integration
 class _McpContract(ToolProviderContract):
     @pytest.fixture
     def server_config(self) -> McpServerConfig:
-        raise NotImplementedError
+        fixture_required(self, "server_config")
 
     @pytest.fixture
     async def tool_provider(self, server_config: McpServerConfig) -> AsyncIterator[McpToolProvider]:

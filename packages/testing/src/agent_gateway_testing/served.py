@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
 
-class Served:
+class Served(ABC):
     """Subclasses implement ``start`` (bind and serve) and ``aclose`` (stop; idempotent)."""
 
     thread_name = "fake-server"
 
+    @abstractmethod
     async def start(self) -> None:
-        raise NotImplementedError
+        """Bind and serve; return once requests are accepted."""
 
+    @abstractmethod
     async def aclose(self) -> None:
-        raise NotImplementedError
+        """Stop serving; calling it twice is harmless."""
 
     async def __aenter__(self) -> Self:
         await self.start()
